@@ -1,0 +1,61 @@
+# Two commands do all set-up on a fresh machine: 'make demo' and 'make test'.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# A collection tree that points at this checkout, so ansible finds radiant.aws_onboarding;
+# amazon.aws and community.aws come from the 'ansible' package inside the venv.
+COLLECTIONS := $(CURDIR)/build/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/radiant/aws_onboarding
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+STAMP := $(VENV)/.installed
+
+.PHONY: all venv collection demo test lint sanity unit emulator-test integration molecule clean build
+
+all: test
+
+$(STAMP): requirements/runtime.txt requirements/test.txt requirements/constraints.txt tests/emulator/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/test.txt -c requirements/constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e tests/emulator
+	touch $@
+
+venv: $(STAMP)
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+collection: venv $(COLLECTION_LINK)
+
+demo: collection
+	scripts/demo.sh
+
+test: collection
+	scripts/test.sh
+
+lint: collection
+	scripts/test.sh lint
+
+sanity: collection
+	scripts/test.sh sanity
+
+unit: collection
+	scripts/test.sh unit
+
+emulator-test: collection
+	scripts/test.sh emulator
+
+integration: collection
+	scripts/test.sh integration
+
+molecule: collection
+	scripts/test.sh molecule
+
+build: collection
+	$(BIN)/ansible-galaxy collection build --force --output-path build/dist .
+
+clean:
+	rm -rf build tests/output .pytest_cache .ruff_cache

@@ -1,0 +1,33 @@
+"""Our additions to moto, installed in the same process before the server starts serving.
+
+Each extension module exposes ``install()`` (idempotent) and may expose ``reset()`` for
+state kept outside moto's backends. Add new modules to ``EXTENSIONS`` in order.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+EXTENSIONS: list[str] = []
+
+_installed = False
+
+
+def _modules():
+    return [importlib.import_module(f"{__name__}.{name}") for name in EXTENSIONS]
+
+
+def install_all() -> None:
+    global _installed
+    if _installed:
+        return
+    for module in _modules():
+        module.install()
+    _installed = True
+
+
+def reset_all() -> None:
+    for module in _modules():
+        reset = getattr(module, "reset", None)
+        if reset is not None:
+            reset()
