@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Helpers every module of this collection shares: batching, bounded waits, diffs."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+# GuardDuty's batch operations take 1-50 account ids (API reference, e.g. CreateMembers).
+GUARDDUTY_BATCH_SIZE = 50
+
+
+def batched(items, size=GUARDDUTY_BATCH_SIZE):
+    """Yield consecutive lists of at most ``size`` items, keeping order."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class WaitTimeout(Exception):
+    """A bounded wait ran out; ``last`` holds the last value seen."""
+
+    def __init__(self, message, last=None):
+        super(WaitTimeout, self).__init__(message)
+        self.last = last
+
+
+def wait_for(fetch, ready, timeout=120, delay=2, description="the resource", sleep=time.sleep, clock=time.monotonic):
+    """Call ``fetch()`` until ``ready(value)`` is true, for at most ``timeout`` seconds.
+
+    Returns the ready value. Raises WaitTimeout naming ``description`` and carrying the
+    last value seen, so the caller can say what state AWS was stuck in.
+    """
+    deadline = clock() + timeout
+    while True:
+        value = fetch()
+        if ready(value):
+            return value
+        if clock() >= deadline:
+            raise WaitTimeout(
+                "Timed out after {0} s waiting for {1}; last state: {2!r}".format(timeout, description, value),
+                last=value,
+            )
+        sleep(delay)
+
+
+def diff_of(before, after, before_header=None, after_header=None):
+    """The dict Ansible expects in ``diff``: before/after, optionally with headers."""
+    diff = {"before": before, "after": after}
+    if before_header:
+        diff["before_header"] = before_header
+    if after_header:
+        diff["after_header"] = after_header
+    return diff
