@@ -1,0 +1,448 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every policy document and statement the onboarding writes, built in this one place.
+
+Sources: the seeds (Radiant's read-only policy, trust policy, permission table) and AWS's
+documentation for the service statements. Where a seed's example is looser than AWS
+recommends, the tighter form is used and the reason is given next to it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+RADIANT_PRINCIPAL = "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security"
+MAIN_ROLE_NAME = "radiant-aws-access-role"
+API_ROLE_NAME = "radiant-aws-api-access-role"
+POLICY_VERSION = "2012-10-17"
+
+# Seeds 000 and 001: the read-only statements Radiant needs in every account. The two seeds
+# differ only in the last Sid ("Account" vs "AccountApi") and Resource "*" vs ["*"].
+_S3_READ_ACTIONS = [
+    "s3:GetBucketAcl",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketLogging",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketPolicyStatus",
+    "s3:GetBucketTagging",
+    "s3:GetBucketWebsite",
+    "s3:GetObjectAcl",
+    "s3:GetObjectAttributes",
+    "s3:GetAccountPublicAccessBlock",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetObject",
+    "s3:ListAllMyBuckets",
+    "s3:ListBucket",
+]
+_EC2_READ_ACTIONS = [
+    "ec2:DescribeAddresses",
+    "ec2:DescribeImageAttribute",
+    "ec2:DescribeImages",
+    "ec2:DescribeInstanceStatus",
+    "ec2:DescribeInstances",
+    "ec2:DescribeSecurityGroupRules",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeVolumeAttribute",
+    "ec2:DescribeVolumeStatus",
+    "ec2:DescribeVolumes",
+    "ec2:DescribeVolumesModifications",
+]
+_IAM_READ_ACTIONS = [
+    "iam:GetAccessKeyLastUsed",
+    "iam:GetAccountAuthorizationDetails",
+    "iam:GetAccountSummary",
+    "iam:GetGroup",
+    "iam:GetGroupPolicy",
+    "iam:GetInstanceProfile",
+    "iam:GetLoginProfile",
+    "iam:GetMFADevice",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:GetSAMLProvider",
+    "iam:GetServiceLastAccessedDetails",
+    "iam:GetServiceLastAccessedDetailsWithEntities",
+    "iam:GetUser",
+    "iam:GetUserPolicy",
+    "iam:ListAccessKeys",
+    "iam:ListAccountAliases",
+    "iam:ListAttachedGroupPolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListEntitiesForPolicy",
+    "iam:ListGroupPolicies",
+    "iam:ListGroups",
+    "iam:ListGroupsForUser",
+    "iam:ListInstanceProfileTags",
+    "iam:ListInstanceProfiles",
+    "iam:ListInstanceProfilesForRole",
+    "iam:ListPolicies",
+    "iam:ListPoliciesGrantingServiceAccess",
+    "iam:ListPolicyVersions",
+    "iam:ListRolePolicies",
+    "iam:ListRoles",
+    "iam:ListUserPolicies",
+    "iam:ListUserTags",
+    "iam:ListUsers",
+    "iam:ListVirtualMFADevices",
+]
+_IAM_READ_RESOURCES = [
+    "arn:aws:iam::*:role/*",
+    "arn:aws:iam::*:saml-provider/*",
+    "arn:aws:iam::*:instance-profile/*",
+    "arn:aws:iam::*:user/*",
+    "arn:aws:iam::*:group/*",
+    "arn:aws:iam::*:policy/*",
+]
+
+
+def _document(statements):
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def _read_only_statements(account_sid, account_resource):
+    return [
+        {"Sid": "S3Api", "Effect": "Allow", "Action": list(_S3_READ_ACTIONS),
+         "Resource": ["arn:aws:s3:::*", "arn:aws:s3:::*/*"]},
+        {"Sid": "EC2Api", "Effect": "Allow", "Action": list(_EC2_READ_ACTIONS), "Resource": ["*"]},
+        {"Sid": "GuarddutyApi", "Effect": "Allow", "Action": ["guardduty:ListFindings", "guardduty:GetFindings"],
+         "Resource": ["arn:*:guardduty:*:*:*"]},
+        {"Sid": "IAMApi", "Effect": "Allow", "Action": list(_IAM_READ_ACTIONS), "Resource": list(_IAM_READ_RESOURCES)},
+        {"Sid": account_sid, "Effect": "Allow", "Action": ["account:GetAccountInformation"],
+         "Resource": copy.deepcopy(account_resource)},
+    ]
+
+
+def api_access_policy():
+    """Seed 001's policy for ``radiant-aws-api-access-role`` in every account."""
+    return _document(_read_only_statements("AccountApi", ["*"]))
+
+
+def main_access_policy(sns_topic_arns=None, kms_key_arns=None, api_role_name=API_ROLE_NAME):
+    """Seed 000's policy for ``radiant-aws-access-role`` in the main account.
+
+    Seed 000's JSON plus its permission table's main-account rows: subscribe, unsubscribe
+    and confirm on the CloudTrail and GuardDuty topics, ``sts:AssumeRole`` into the API
+    role of other accounts, and ``kms:Decrypt`` only when KMS keys encrypt the logs (the
+    seed: "remove the last object if we do not use any KMS").
+    """
+    statements = _read_only_statements("Account", "*")
+    topics = sorted(set(sns_topic_arns or []))
+    if topics:
+        statements.append({
+            "Sid": "SNSSubscription",
+            "Effect": "Allow",
+            "Action": ["sns:Subscribe", "sns:Unsubscribe", "sns:ConfirmSubscription"],
+            "Resource": topics,
+        })
+    statements.append({
+        "Sid": "AssumeApiRoles",
+        "Effect": "Allow",
+        "Action": ["sts:AssumeRole"],
+        "Resource": ["arn:aws:iam::*:role/{0}".format(api_role_name)],
+    })
+    keys = sorted(set(kms_key_arns or []))
+    if keys:
+        statements.append({"Sid": "KMSDecrypt", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": keys})
+    return _document(statements)
+
+
+def radiant_trust_policy(external_id, sid="AssumeRadiantSecurity", principal=RADIANT_PRINCIPAL):
+    """The seeds' trust policy: only Radiant's role, only with the external ID."""
+    if not external_id:
+        raise ValueError("the Radiant external ID (RS_CREDENTIAL_ID) is required for the trust policy")
+    return _document([{
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": principal},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
+    }])
+
+
+def _join_prefix(prefix, path):
+    prefix = (prefix or "").strip("/")
+    return "{0}/{1}".format(prefix, path) if prefix else path
+
+
+def cloudtrail_bucket_statements(bucket, trail_arn, management_account_id, organization_id=None, prefix=None,
+                                 source_account_ids=None):
+    """CloudTrail's bucket policy (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail"
+    and "Create a bucket policy for an organization trail").
+
+    An organization trail writes under ``AWSLogs/<management account>/`` and
+    ``AWSLogs/<o-org id>/``; missing the second is the classic "Incorrect S3 bucket policy".
+    ``source_account_ids`` adds seed 002's per-account paths for trails of accounts outside
+    the organization writing into the same bucket.
+    """
+    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    statements = [{
+        "Sid": "AWSCloudTrailAclCheck20150319",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:GetBucketAcl",
+        "Resource": bucket_arn,
+        "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+    }, {
+        "Sid": "AWSCloudTrailWrite20150319",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(management_account_id))),
+        "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
+    }]
+    if organization_id:
+        statements.append({
+            "Sid": "AWSCloudTrailOrganizationWrite20150319",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(organization_id))),
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
+        })
+    return statements
+
+
+def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_ids=None):
+    """CloudTrail's KMS key policy (CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail")."""
+    trail_context = "arn:aws:cloudtrail:*:{0}:trail/*".format(management_account_id)
+    readers = sorted(set(reader_account_ids or [management_account_id]))
+    return [{
+        "Sid": "AllowCloudTrailToEncryptLogs",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "kms:GenerateDataKey*",
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"aws:SourceArn": trail_arn},
+            "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trail_context},
+        },
+    }, {
+        "Sid": "AllowCloudTrailToDescribeKey",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "kms:DescribeKey",
+        "Resource": "*",
+    }, {
+        "Sid": "AllowLogReadersToDecrypt",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"kms:CallerAccount": readers if len(readers) > 1 else readers[0]},
+            "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trail_context},
+        },
+    }]
+
+
+def cloudtrail_topic_statements(topic_arn, trail_arn):
+    """CloudTrail's SNS topic policy (CloudTrail user guide, "Amazon SNS topic policy for CloudTrail")."""
+    return [{
+        "Sid": "AWSCloudTrailSNSPolicy20150319",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "SNS:Publish",
+        "Resource": topic_arn,
+        "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+    }]
+
+
+def guardduty_service_principal(region, opt_in_regions=()):
+    """Opt-in regions use GuardDuty's regional principal (GuardDuty user guide, "Exporting findings")."""
+    if region in opt_in_regions:
+        return "guardduty.{0}.amazonaws.com".format(region)
+    return "guardduty.amazonaws.com"
+
+
+def _one_or_many(values):
+    values = sorted(set(values))
+    return values[0] if len(values) == 1 else values
+
+
+def _detector_conditions(detector_arns):
+    # The seed's example uses ForAnyValue:StringEquals; aws:SourceArn and aws:SourceAccount
+    # are single-valued keys, for which IAM's guide says to use plain StringEquals (a list of
+    # values is an OR). Same effect, no Access Analyzer warning.
+    accounts = [arn.split(":")[4] for arn in detector_arns]
+    return {"StringEquals": {"aws:SourceAccount": _one_or_many(accounts), "aws:SourceArn": _one_or_many(detector_arns)}}
+
+
+def guardduty_export_bucket_statements(bucket, kms_key_arn, detector_arns, prefix=None, principals=None):
+    """GuardDuty's export bucket policy (GuardDuty user guide, "Exporting generated findings to
+    Amazon S3"), listing every exporting detector (every account, every region)."""
+    if not detector_arns:
+        raise ValueError("at least one exporting detector ARN is required")
+    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    objects = "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "*"))
+    principal = {"Service": _one_or_many(principals or ["guardduty.amazonaws.com"])}
+    conditions = _detector_conditions(detector_arns)
+    return [{
+        # The seed's example puts GetBucketLocation on "arn:aws:s3:::/*": it applies to the bucket.
+        "Sid": "AllowGuardDutyGetBucketLocation",
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "s3:GetBucketLocation",
+        "Resource": bucket_arn,
+        "Condition": copy.deepcopy(conditions),
+    }, {
+        "Sid": "AllowGuardDutyPutObject",
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "s3:PutObject",
+        "Resource": objects,
+        "Condition": copy.deepcopy(conditions),
+    }, {
+        "Sid": "DenyUnencryptedGuardDutyUploads",
+        "Effect": "Deny",
+        "Principal": principal,
+        "Action": "s3:PutObject",
+        "Resource": objects,
+        "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+    }, {
+        "Sid": "DenyGuardDutyUploadsWithOtherKey",
+        "Effect": "Deny",
+        "Principal": principal,
+        "Action": "s3:PutObject",
+        "Resource": objects,
+        "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": kms_key_arn}},
+    }]
+
+
+def tls_only_bucket_statement(bucket):
+    """Deny any request to the bucket that does not use TLS (S3 user guide, security best practices)."""
+    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, bucket_arn + "/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def guardduty_export_key_statements(key_arn, detector_arns, principals=None):
+    """GuardDuty's KMS key policy for export (GuardDuty user guide, "Exporting generated findings")."""
+    if not detector_arns:
+        raise ValueError("at least one exporting detector ARN is required")
+    return [{
+        "Sid": "AllowGuardDutyToEncryptFindings",
+        "Effect": "Allow",
+        "Principal": {"Service": _one_or_many(principals or ["guardduty.amazonaws.com"])},
+        "Action": "kms:GenerateDataKey",
+        "Resource": key_arn,
+        "Condition": _detector_conditions(detector_arns),
+    }]
+
+
+def s3_publish_topic_statements(topic_arn, bucket, bucket_owner_account_id):
+    """Let exactly one bucket, owned by one account, publish to the topic (S3 user guide,
+    "Granting permissions to publish messages to an SNS topic"). The seed's example allows
+    any bucket (``arn:aws:s3:::*``); the documented form names the bucket."""
+    return [{
+        "Sid": "AllowS3BucketToPublish",
+        "Effect": "Allow",
+        "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "SNS:Publish",
+        "Resource": topic_arn,
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": bucket_owner_account_id},
+            "ArnLike": {"aws:SourceArn": "arn:aws:s3:::{0}".format(bucket)},
+        },
+    }]
+
+
+def s3_publish_key_statements(bucket, bucket_owner_account_id):
+    """An SSE-KMS topic needs S3 allowed on its key (SNS developer guide, "Enable compatibility
+    between event sources from AWS services and encrypted topics")."""
+    return [{
+        "Sid": "AllowS3ToUseTopicKey",
+        "Effect": "Allow",
+        "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": bucket_owner_account_id},
+            "ArnLike": {"aws:SourceArn": "arn:aws:s3:::{0}".format(bucket)},
+        },
+    }]
+
+
+def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=None, prefix=None):
+    """Seed 002: the target bucket accepts CloudTrail logs from accounts outside the organization,
+    one resource path per source account (respecting the log prefix)."""
+    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    resources = [
+        "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account)))
+        for account in sorted(set(source_account_ids))
+    ]
+    write = {
+        "Sid": "AWSCloudTrailCrossAccountWrite",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": resources if len(resources) > 1 else resources[0],
+        "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+    }
+    acl = {
+        "Sid": "AWSCloudTrailCrossAccountAclCheck",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:GetBucketAcl",
+        "Resource": bucket_arn,
+    }
+    if trail_arns:
+        arns = _one_or_many(trail_arns)
+        write["Condition"]["StringEquals"]["aws:SourceArn"] = arns
+        acl["Condition"] = {"StringEquals": {"aws:SourceArn": arns}}
+    return [acl, write]
+
+
+def cross_account_reader_trust_policy(source_role_arns):
+    """Seed 002: the cross-account read role trusts only the named source roles, never ``root``."""
+    arns = sorted(set(source_role_arns))
+    if not arns:
+        raise ValueError("at least one source role ARN is required")
+    for arn in arns:
+        if arn.endswith(":root") or ":role/" not in arn:
+            raise ValueError("trust only IAM role ARNs (arn:aws:iam::<account>:role/<name>), not {0!r}".format(arn))
+    return _document([{
+        "Sid": "TrustNamedSourceRoles",
+        "Effect": "Allow",
+        "Principal": {"AWS": arns if len(arns) > 1 else arns[0]},
+        "Action": "sts:AssumeRole",
+    }])
+
+
+def api_role_cloudformation_template(external_id_parameter="RadiantExternalId", role_name=API_ROLE_NAME):
+    """The StackSet template (seed 001) for the API role, built from the same policy as above."""
+    trust = radiant_trust_policy("PLACEHOLDER", sid="Statement1")
+    trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = {"Ref": external_id_parameter}
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Radiant Security read-only API role {0}, deployed by radiant.aws_onboarding".format(role_name),
+        "Parameters": {
+            external_id_parameter: {
+                "Type": "String",
+                "NoEcho": True,
+                "MinLength": 1,
+                "Description": "The AWS External Role ID shown by Radiant's AWS API connector",
+            }
+        },
+        "Resources": {
+            "RadiantApiAccessRole": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "RoleName": role_name,
+                    "AssumeRolePolicyDocument": trust,
+                    "Policies": [{"PolicyName": "radiant-aws-api-access", "PolicyDocument": api_access_policy()}],
+                },
+            }
+        },
+        "Outputs": {"RoleArn": {"Value": {"Fn::GetAtt": ["RadiantApiAccessRole", "Arn"]}}},
+    }

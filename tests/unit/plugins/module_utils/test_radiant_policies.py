@@ -1,0 +1,123 @@
+"""The policies the onboarding writes match the seeds exactly, and the AWS statements are tight."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import radiant_policies as rp
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
+
+
+def _seed(name):
+    with open(os.path.join(FIXTURES, name)) as handle:
+        return json.load(handle)
+
+
+def test_api_role_policy_is_seed_001_verbatim():
+    assert rp.api_access_policy() == _seed("seed001_api_policy.json")
+
+
+def test_main_role_policy_starts_with_seed_000_verbatim_and_adds_no_kms_without_keys():
+    policy = rp.main_access_policy(sns_topic_arns=["arn:aws:sns:us-east-1:111111111111:t"])
+    seed = _seed("seed000_radiant_policy.json")
+    assert policy["Statement"][: len(seed["Statement"])] == seed["Statement"]
+    sids = [s["Sid"] for s in policy["Statement"]]
+    assert "KMSDecrypt" not in sids
+    extra = {s["Sid"]: s for s in policy["Statement"][len(seed["Statement"]):]}
+    assert extra["SNSSubscription"]["Action"] == ["sns:Subscribe", "sns:Unsubscribe", "sns:ConfirmSubscription"]
+    assert extra["AssumeApiRoles"]["Resource"] == ["arn:aws:iam::*:role/radiant-aws-api-access-role"]
+
+
+def test_main_role_policy_adds_kms_decrypt_only_for_the_keys_used():
+    keys = ["arn:aws:kms:us-east-1:111111111111:key/b", "arn:aws:kms:us-east-1:111111111111:key/a"]
+    policy = rp.main_access_policy(kms_key_arns=keys)
+    kms = [s for s in policy["Statement"] if s["Sid"] == "KMSDecrypt"]
+    assert kms == [{"Sid": "KMSDecrypt", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": sorted(keys)}]
+
+
+def test_trust_policy_is_the_seeds_with_the_external_id_filled_in():
+    seed = _seed("seed000_trust_policy.json")
+    seed["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = "rs-123"
+    assert rp.radiant_trust_policy("rs-123") == seed
+    seed1 = _seed("seed001_trust_policy.json")
+    seed1["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = "rs-123"
+    assert rp.radiant_trust_policy("rs-123", sid="Statement1") == seed1
+
+
+def test_trust_policy_refuses_a_missing_external_id():
+    with pytest.raises(ValueError, match="external ID"):
+        rp.radiant_trust_policy("")
+
+
+def test_org_trail_bucket_policy_covers_the_management_and_organization_paths():
+    trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events"
+    statements = rp.cloudtrail_bucket_statements("logs", trail, "123456789012", "o-abc123", prefix="ct/")
+    resources = {s["Sid"]: s["Resource"] for s in statements}
+    assert resources["AWSCloudTrailWrite20150319"] == "arn:aws:s3:::logs/ct/AWSLogs/123456789012/*"
+    assert resources["AWSCloudTrailOrganizationWrite20150319"] == "arn:aws:s3:::logs/ct/AWSLogs/o-abc123/*"
+    for statement in statements:
+        assert statement["Condition"]["StringEquals"]["aws:SourceArn"] == trail
+
+
+def test_guardduty_export_policies_list_every_detector_with_plain_string_equals():
+    detectors = [
+        "arn:aws:guardduty:us-east-1:111111111111:detector/a",
+        "arn:aws:guardduty:us-west-2:222222222222:detector/b",
+    ]
+    key = "arn:aws:kms:us-east-1:111111111111:key/k"
+    bucket = {s["Sid"]: s for s in rp.guardduty_export_bucket_statements("findings", key, detectors)}
+    allow = bucket["AllowGuardDutyPutObject"]["Condition"]["StringEquals"]
+    assert allow["aws:SourceArn"] == sorted(detectors)
+    assert allow["aws:SourceAccount"] == ["111111111111", "222222222222"]
+    assert bucket["AllowGuardDutyGetBucketLocation"]["Resource"] == "arn:aws:s3:::findings"
+    assert bucket["DenyGuardDutyUploadsWithOtherKey"]["Condition"] == {
+        "StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": key}
+    }
+    (key_statement,) = rp.guardduty_export_key_statements(key, detectors[:1])
+    assert key_statement["Action"] == "kms:GenerateDataKey"
+    assert key_statement["Condition"]["StringEquals"] == {
+        "aws:SourceAccount": "111111111111", "aws:SourceArn": detectors[0]
+    }
+
+
+def test_opt_in_regions_use_guardduty_regional_principal():
+    assert rp.guardduty_service_principal("af-south-1", opt_in_regions={"af-south-1"}) == \
+        "guardduty.af-south-1.amazonaws.com"
+    assert rp.guardduty_service_principal("us-east-1", opt_in_regions={"af-south-1"}) == "guardduty.amazonaws.com"
+
+
+def test_topic_policy_lets_only_the_named_bucket_and_account_publish():
+    (statement,) = rp.s3_publish_topic_statements("arn:aws:sns:us-east-1:1:t", "findings", "111111111111")
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "111111111111"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:s3:::findings"},
+    }
+
+
+def test_cross_account_log_bucket_grows_one_path_per_source_account_under_the_prefix():
+    acl, write = rp.cross_account_log_bucket_statements("central", ["222222222222", "111111111111"], prefix="ext")
+    assert write["Resource"] == [
+        "arn:aws:s3:::central/ext/AWSLogs/111111111111/*",
+        "arn:aws:s3:::central/ext/AWSLogs/222222222222/*",
+    ]
+    assert acl["Action"] == "s3:GetBucketAcl"
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:iam::111111111111:root", "111111111111"])
+def test_cross_account_reader_refuses_root_or_bare_account_principals(arn):
+    with pytest.raises(ValueError, match="role ARNs"):
+        rp.cross_account_reader_trust_policy([arn])
+
+
+def test_api_role_template_passes_cfn_lint(tmp_path):
+    template = tmp_path / "radiant-api-role.json"
+    template.write_text(json.dumps(rp.api_role_cloudformation_template()))
+    cfn_lint = os.path.join(os.path.dirname(sys.executable), "cfn-lint")
+    result = subprocess.run([cfn_lint, str(template)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    role = rp.api_role_cloudformation_template()["Resources"]["RadiantApiAccessRole"]["Properties"]
+    assert role["Policies"][0]["PolicyDocument"] == _seed("seed001_api_policy.json")
+    assert role["RoleName"] == "radiant-aws-api-access-role"
