@@ -53,7 +53,7 @@ class EmulatorProcess:
             self._log.close()
             self._log = None
 
-    def __enter__(self) -> "EmulatorProcess":
+    def __enter__(self) -> EmulatorProcess:
         self.start()
         return self
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib
 
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = ["organizations"]
 
-_installed = False
+_installed: set[str] = set()
 
 
 def _modules():
@@ -18,12 +18,10 @@ def _modules():
 
 
 def install_all() -> None:
-    global _installed
-    if _installed:
-        return
-    for module in _modules():
-        module.install()
-    _installed = True
+    for name, module in zip(EXTENSIONS, _modules()):
+        if name not in _installed:
+            module.install()
+            _installed.add(name)
 
 
 def reset_all() -> None:

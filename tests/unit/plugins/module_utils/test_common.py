@@ -1,5 +1,4 @@
 import pytest
-
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
     WaitTimeout,
     batched,
