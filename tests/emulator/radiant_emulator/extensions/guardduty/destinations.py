@@ -1,0 +1,3 @@
+"""Publishing destinations, sample findings and tags (filled in below)."""
+
+OPERATIONS: dict = {}

@@ -1,0 +1,732 @@
+"""GuardDuty operations with AWS semantics.
+
+Each function takes the calling account, the region and the parsed request (botocore
+member names, e.g. ``DetectorId``) and returns the response with botocore member names;
+moto's serializer turns that into GuardDuty's camelCase JSON. Behaviour notes cite the
+GuardDuty API reference (docs.aws.amazon.com/guardduty/latest/APIReference/API_<Op>.html)
+or user guide page they follow.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import accounts
+from . import state
+from .errors import DETECTOR_EXISTS, DETECTOR_NOT_OWNED, NOT_ASSOCIATED_MEMBER, OUT_OF_RANGE, bad_request
+from .features import FeatureSet, from_data_sources, now
+from .state import LOCK, Detector, Invitation, Member
+
+GUARDDUTY_PRINCIPAL = "guardduty.amazonaws.com"
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BATCH_LIMIT = 50  # API reference: AccountIds / AccountDetails "Array Members: 1-50"
+
+
+def _iso(stamp) -> str:
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def _batch(items, name="AccountIds") -> list:
+    items = items or []
+    if not 1 <= len(items) <= BATCH_LIMIT:
+        raise bad_request(OUT_OF_RANGE)
+    return items
+
+
+def _page(items: list, params: dict, default_max: int = 50) -> tuple[list, dict]:
+    max_results = params.get("MaxResults") or default_max
+    if not 1 <= int(max_results) <= 50:
+        raise bad_request(OUT_OF_RANGE)
+    start = 0
+    token = params.get("NextToken")
+    if token:
+        try:
+            start = int(token)
+        except ValueError as error:
+            raise bad_request("The request is rejected because the nextToken is invalid.") from error
+    page = items[start : start + int(max_results)]
+    extra = {}
+    if start + int(max_results) < len(items):
+        extra["NextToken"] = str(start + int(max_results))
+    return page, extra
+
+
+def own_detector(account: str, region: str, detector_id: str) -> Detector:
+    detector = state.store().detector(account, region)
+    if detector is None or detector.id != detector_id:
+        raise bad_request(DETECTOR_NOT_OWNED)
+    return detector
+
+
+def _organization(account: str):
+    """(organization id, management account id) of ``account``'s organization, or (None, None)."""
+    record = accounts.organization_account(account)
+    if record is None:
+        return None, None
+    return record.organization_id, record.master_account_id
+
+
+def _org_backend(management_account: str):
+    from moto.organizations.models import organizations_backends
+
+    return organizations_backends[management_account]["aws"]
+
+
+# -- detectors -------------------------------------------------------------------------
+def create_detector(account, region, params):
+    # API_CreateDetector: one detector per account per Region; features not specified are
+    # enabled except RUNTIME_MONITORING; deprecated dataSources map onto features.
+    with LOCK:
+        store = state.store()
+        if store.detector(account, region) is not None:
+            raise bad_request(DETECTOR_EXISTS)
+        requested = from_data_sources(params.get("DataSources")) + list(params.get("Features") or [])
+        detector = Detector(
+            account, region, params.get("Enable", True), params.get("FindingPublishingFrequency"),
+            FeatureSet(requested), params.get("Tags"),
+        )
+        store.detectors[(account, region)] = detector
+        return {"DetectorId": detector.id}
+
+
+def detector_view(detector: Detector) -> dict:
+    return {
+        "CreatedAt": _iso(detector.created_at),
+        "FindingPublishingFrequency": detector.frequency,
+        "ServiceRole": detector.service_role,
+        "Status": detector.status,
+        "UpdatedAt": _iso(detector.updated_at),
+        "DataSources": detector.features.data_sources(detector.service_role),
+        "Features": detector.features.result(stamp=detector.created_at),
+        "Tags": dict(detector.tags),
+    }
+
+
+def get_detector(account, region, params):
+    with LOCK:
+        return detector_view(own_detector(account, region, params["DetectorId"]))
+
+
+def update_detector(account, region, params):
+    # API_UpdateDetector: features given are merged by name (additional configuration by
+    # name too); features not given keep their status. Members of an organization cannot
+    # change what their delegated administrator manages (user guide, S3 Protection: "The
+    # GuardDuty member accounts can't modify this configuration").
+    with LOCK:
+        detector = own_detector(account, region, params["DetectorId"])
+        requested = from_data_sources(params.get("DataSources")) + list(params.get("Features") or [])
+        if requested and _org_managed_member(account, region):
+            raise bad_request(
+                "The request is rejected because the current account is a member of an organization and its "
+                "features are managed by the GuardDuty delegated administrator."
+            )
+        changed = detector.features.merge(requested) if requested else False
+        if "Enable" in params:
+            status = "ENABLED" if params["Enable"] else "DISABLED"
+            changed = changed or status != detector.status
+            detector.status = status
+        if params.get("FindingPublishingFrequency"):
+            changed = changed or params["FindingPublishingFrequency"] != detector.frequency
+            detector.frequency = params["FindingPublishingFrequency"]
+        if changed:
+            detector.updated_at = now()
+        return {}
+
+
+def _org_managed_member(account, region) -> bool:
+    store = state.store()
+    administrator = store.administrator_of.get((account, region))
+    if administrator is None:
+        return False
+    member = store.members_of(administrator, region).get(account)
+    return bool(member and member.via_organization)
+
+
+def list_detectors(account, region, params):
+    with LOCK:
+        detector = state.store().detector(account, region)
+        ids = [detector.id] if detector else []
+    page, extra = _page(ids, params)
+    return {"DetectorIds": page, **extra}
+
+
+def delete_detector(account, region, params):
+    # User guide, "Suspending or disabling GuardDuty": an administrator must disassociate and
+    # delete its members before it can disable GuardDuty.
+    with LOCK:
+        store = state.store()
+        own_detector(account, region, params["DetectorId"])
+        if store.members_of(account, region):
+            raise bad_request(
+                "The request is rejected because the current account has member accounts. "
+                "Disassociate and delete all member accounts before disabling GuardDuty."
+            )
+        del store.detectors[(account, region)]
+        return {}
+
+
+# -- organization administrator -----------------------------------------------------
+def _require_management(account: str) -> str:
+    org_id, management = _organization(account)
+    if org_id is None or management != account:
+        # API_EnableOrganizationAdminAccount: "Only the organization's management account can run this API".
+        raise bad_request(
+            "The request is rejected because the current account is not the management account of an organization."
+        )
+    return org_id
+
+
+def enable_organization_admin_account(account, region, params):
+    # API_EnableOrganizationAdminAccount + user guide "Managing GuardDuty accounts with AWS
+    # Organizations": trusted access for guardduty.amazonaws.com must be enabled, the
+    # account must belong to the organization, and one delegated administrator per org.
+    admin = params["AdminAccountId"]
+    with LOCK:
+        org_id = _require_management(account)
+        backend = _org_backend(account)
+        principals = {service["ServicePrincipal"] for service in backend.services}
+        if GUARDDUTY_PRINCIPAL not in principals:
+            raise bad_request(
+                "The request is rejected because trusted access for GuardDuty (guardduty.amazonaws.com) is not "
+                "enabled in AWS Organizations. Enable trusted access and try again."
+            )
+        record = accounts.organization_account(admin)
+        if record is None or record.organization_id != org_id:
+            raise bad_request("The request is rejected because the account is not a member of the organization.")
+        store = state.store()
+        current = store.org_admins.get((org_id, region))
+        if current and current["account"] != admin and current["status"] == "ENABLED":
+            raise bad_request(
+                "The request is rejected because another account is already enabled as the GuardDuty delegated "
+                "administrator for the organization."
+            )
+        store.org_admins[(org_id, region)] = {"account": admin, "status": "ENABLED"}
+        if admin != account:
+            try:  # Organizations lists the delegated administrator for the service principal.
+                backend.register_delegated_administrator(AccountId=admin, ServicePrincipal=GUARDDUTY_PRINCIPAL)
+            except Exception:  # already registered or not supported by moto: not GuardDuty's concern
+                pass
+        return {}
+
+
+def disable_organization_admin_account(account, region, params):
+    # API_DisableOrganizationAdminAccount: the admin is disabled asynchronously (ListOrganization-
+    # AdminAccounts reports DISABLE_IN_PROGRESS); its organization members lose their association.
+    admin = params["AdminAccountId"]
+    with LOCK:
+        org_id = _require_management(account)
+        store = state.store()
+        current = store.org_admins.get((org_id, region))
+        if not current or current["account"] != admin:
+            raise bad_request(
+                "The request is rejected because the input account is not the delegated administrator account."
+            )
+        current["status"] = "DISABLE_IN_PROGRESS"
+        members = store.members_of(admin, region)
+        for member_id, member in list(members.items()):
+            if member.via_organization:
+                store.administrator_of.pop((member_id, region), None)
+                del members[member_id]
+        store.org_configs.pop((admin, region), None)
+        return {}
+
+
+def list_organization_admin_accounts(account, region, params):
+    with LOCK:
+        org_id = _require_management(account)
+        store = state.store()
+        current = store.org_admins.get((org_id, region))
+        admins = []
+        if current:
+            admins.append({"AdminAccountId": current["account"], "AdminStatus": current["status"]})
+            if current["status"] == "DISABLE_IN_PROGRESS":
+                # Reported once as in progress, then gone: the disable completes.
+                del store.org_admins[(org_id, region)]
+    page, extra = _page(admins, params)
+    return {"AdminAccounts": page, **extra}
+
+
+def delegated_admin_org(account: str, region: str) -> str | None:
+    """The organization id for which ``account`` is the enabled GuardDuty delegated admin in ``region``."""
+    org_id, _management = _organization(account)
+    if org_id is None:
+        return None
+    current = state.store().org_admins.get((org_id, region))
+    if current and current["account"] == account and current["status"] == "ENABLED":
+        return org_id
+    return None
+
+
+def _require_delegated_admin(account, region) -> str:
+    org_id = delegated_admin_org(account, region)
+    if org_id is None:
+        # API_UpdateOrganizationConfiguration: "only the delegated administrator can run this API".
+        raise bad_request(
+            "The request is rejected because the current account is not the GuardDuty delegated administrator "
+            "account for the organization."
+        )
+    return org_id
+
+
+# -- organization configuration -----------------------------------------------------
+def describe_organization_configuration(account, region, params):
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        _require_delegated_admin(account, region)
+        reconcile_auto_enable(account, region)
+        config = state.store().org_config(account, region)
+        auto = config.auto_enable_members
+        return {
+            "AutoEnable": auto != "NONE",
+            "MemberAccountLimitReached": False,
+            "DataSources": config.features.data_sources(),
+            "Features": config.features.result(),
+            "AutoEnableOrganizationMembers": auto,
+        }
+
+
+def update_organization_configuration(account, region, params):
+    # API_UpdateOrganizationConfiguration: AutoEnable is deprecated; "You must provide a value
+    # for either autoEnableOrganizationMembers or autoEnable, but not both."
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        _require_delegated_admin(account, region)
+        if "AutoEnable" in params and "AutoEnableOrganizationMembers" in params:
+            raise bad_request(
+                "The request is rejected because you must provide a value for either autoEnableOrganizationMembers "
+                "or autoEnable, but not both."
+            )
+        config = state.store().org_config(account, region)
+        if "AutoEnableOrganizationMembers" in params:
+            config.auto_enable_members = params["AutoEnableOrganizationMembers"]
+        elif "AutoEnable" in params:
+            config.auto_enable_members = "NEW" if params["AutoEnable"] else "NONE"
+        config.features.apply_data_sources(params.get("DataSources"))
+        config.features.merge(params.get("Features") or [])
+        config.updated_at = now()
+        reconcile_auto_enable(account, region, apply_all_features=True)
+        return {}
+
+
+def _organization_accounts(org_id: str, management: str):
+    return [acct for acct in _org_backend(management).accounts if acct.organization_id == org_id]
+
+
+def reconcile_auto_enable(admin: str, region: str, apply_all_features: bool = False) -> None:
+    """Apply organization auto-enable (user guide, "Configuring auto-enable preferences").
+
+    ALL: every active account of the organization is a member with GuardDuty enabled;
+    NEW: accounts that join after the setting. Features set to ALL are enabled on every
+    member when the configuration changes; NEW features only on members added from now on.
+    """
+    store = state.store()
+    config = store.org_config(admin, region)
+    org_id, management = _organization(admin)
+    if org_id is None:
+        return
+    members = store.members_of(admin, region)
+    if config.auto_enable_members in ("ALL", "NEW"):
+        for record in _organization_accounts(org_id, management):
+            if record.id == admin or record.id in members or record.status != "ACTIVE":
+                continue
+            if config.auto_enable_members == "NEW" and record.create_time <= config.updated_at.replace(tzinfo=None):
+                continue
+            if store.administrator_of.get((record.id, region)) not in (None, admin):
+                continue
+            _add_org_member(admin, region, record.id, record.email)
+    if apply_all_features:
+        updates = config.features.as_member_features(("ALL",))
+        if updates:
+            for member_id, member in members.items():
+                detector = store.detector(member_id, region)
+                if member.via_organization and detector is not None and member.status == "Enabled":
+                    detector.features.merge(updates)
+
+
+def _add_org_member(admin: str, region: str, account_id: str, email: str) -> Member:
+    """Associate an organization account: GuardDuty is enabled in it right away (user guide,
+    "Managing GuardDuty accounts with AWS Organizations" - no invitation for org accounts)."""
+    store = state.store()
+    member = Member(account_id, admin, email, "Enabled")
+    member.via_organization = True
+    store.members_of(admin, region)[account_id] = member
+    store.administrator_of[(account_id, region)] = admin
+    config = store.org_config(admin, region)
+    detector = store.detector(account_id, region)
+    if detector is None:
+        # New detector: auto-enabled features on, features set to NONE off.
+        base = FeatureSet()
+        base.merge([{"Name": name, "Status": "DISABLED"} for name in base.features])
+        base.merge(config.features.as_member_features(("NEW", "ALL")))
+        detector = Detector(account_id, region, True, None, base, None)
+        store.detectors[(account_id, region)] = detector
+    else:
+        detector.features.merge(config.features.as_member_features(("NEW", "ALL")))
+        detector.status = "ENABLED"
+    return member
+
+
+# -- members (administrator side) ---------------------------------------------------
+def create_members(account, region, params):
+    # API_CreateMembers: 1-50 AccountDetails; organization accounts are associated directly
+    # when the caller is the delegated admin, others are created for an invitation.
+    details = _batch(params.get("AccountDetails"))
+    unprocessed = []
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        store = state.store()
+        org_id = delegated_admin_org(account, region)
+        members = store.members_of(account, region)
+        for detail in details:
+            account_id, email = detail.get("AccountId", ""), detail.get("Email", "")
+            problem = _member_problem(account, region, account_id, email)
+            if problem:
+                unprocessed.append({"AccountId": account_id, "Result": problem})
+                continue
+            existing = members.get(account_id)
+            record = accounts.organization_account(account_id)
+            in_org = org_id is not None and record is not None and record.organization_id == org_id
+            if existing is not None and existing.status not in ("Removed", "Resigned"):
+                continue  # already a member: CreateMembers is idempotent
+            if in_org:
+                _add_org_member(account, region, account_id, email)
+            else:
+                members[account_id] = Member(account_id, account, email, "Created")
+    return {"UnprocessedAccounts": unprocessed}
+
+
+def _member_problem(admin: str, region: str, account_id: str, email: str) -> str | None:
+    """AWS's per-account Result text for an account that cannot become a member."""
+    if not ACCOUNT_ID.match(account_id or ""):
+        return "The request is rejected because the input account ID is not a valid AWS account ID."
+    if account_id == admin:
+        return "The request is rejected because the current account cannot add itself as a member."
+    if not EMAIL.match(email or ""):
+        return "The request is rejected because the email address is not valid."
+    expected = accounts.root_email(account_id)
+    if expected is None or expected.lower() != email.lower():
+        # Invitation flow: "The email address that you specify MUST be identical to the email
+        # address associated with the AWS account" (user guide, managing accounts by invitation).
+        return "The request is rejected because the email address does not match the email address of the account."
+    store = state.store()
+    other = store.administrator_of.get((account_id, region))
+    if other is not None and other != admin:
+        return "The request is rejected because the account is already a member of another administrator account."
+    if store.members_of(account_id, region):
+        return "The request is rejected because the account is an administrator account with member accounts."
+    return None
+
+
+def invite_members(account, region, params):
+    # API_InviteMembers: Created (or Removed/Resigned) -> Invited; the invitation appears in
+    # the member's ListInvitations in the same Region only.
+    ids = _batch(params.get("AccountIds"))
+    unprocessed = []
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        store = state.store()
+        members = store.members_of(account, region)
+        for account_id in ids:
+            member = members.get(account_id)
+            if member is None:
+                unprocessed.append({
+                    "AccountId": account_id,
+                    "Result": "The request is rejected because the input account ID is not a member of the current "
+                    "account. Call CreateMembers first.",
+                })
+                continue
+            if member.status == "Enabled":
+                continue  # already associated: nothing to invite
+            invitation = Invitation(account, params.get("Message"))
+            store.invitations.setdefault((account_id, region), {})[account] = invitation
+            member.invitation_id = invitation.id
+            member.invited_at = invitation.invited_at
+            member.set_status("Invited")
+    return {"UnprocessedAccounts": unprocessed}
+
+
+def member_view(member: Member, region: str) -> dict:
+    detector = state.store().detector(member.account, region)
+    view = {
+        "AccountId": member.account,
+        "MasterId": member.administrator,
+        "AdministratorId": member.administrator,
+        "Email": member.email,
+        "RelationshipStatus": member.status,
+        "UpdatedAt": _iso(member.updated_at),
+    }
+    if detector is not None:
+        view["DetectorId"] = detector.id
+    if member.invited_at is not None:
+        view["InvitedAt"] = _iso(member.invited_at)
+    return view
+
+
+def get_members(account, region, params):
+    ids = _batch(params.get("AccountIds"))
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        reconcile_auto_enable(account, region)
+        members = state.store().members_of(account, region)
+        found, unprocessed = [], []
+        for account_id in ids:
+            if account_id in members:
+                found.append(member_view(members[account_id], region))
+            else:
+                unprocessed.append({
+                    "AccountId": account_id,
+                    "Result": "The request is rejected because the input account ID is not a member of the current "
+                    "account.",
+                })
+    return {"Members": found, "UnprocessedAccounts": unprocessed}
+
+
+def list_members(account, region, params):
+    # API_ListMembers: onlyAssociated defaults to true ("only associated members are listed").
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        reconcile_auto_enable(account, region)
+        only_associated = str(params.get("OnlyAssociated", "true")).lower() != "false"
+        members = sorted(state.store().members_of(account, region).values(), key=lambda m: m.account)
+        if only_associated:
+            members = [member for member in members if member.status == "Enabled"]
+        views = [member_view(member, region) for member in members]
+    page, extra = _page(views, params)
+    return {"Members": page, **extra}
+
+
+def _guard_org_auto_enable_all(account, region, ids, verb):
+    """API_DeleteMembers / API_DisassociateMembers: with autoEnableOrganizationMembers ALL,
+    removing an organization member is an error."""
+    store = state.store()
+    config = store.org_configs.get((account, region))
+    if config is None or config.auto_enable_members != "ALL":
+        return
+    members = store.members_of(account, region)
+    blocked = [account_id for account_id in ids if account_id in members and members[account_id].via_organization]
+    if blocked:
+        raise bad_request(
+            f"The request is rejected because you cannot {verb} organization member accounts while "
+            "autoEnableOrganizationMembers is set to ALL. Change it to NEW or NONE first."
+        )
+
+
+def disassociate_members(account, region, params):
+    ids = _batch(params.get("AccountIds"))
+    unprocessed = []
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        _guard_org_auto_enable_all(account, region, ids, "disassociate")
+        store = state.store()
+        members = store.members_of(account, region)
+        for account_id in ids:
+            member = members.get(account_id)
+            if member is None:
+                unprocessed.append({"AccountId": account_id, "Result": NOT_ASSOCIATED_MEMBER})
+                continue
+            if store.administrator_of.get((account_id, region)) == account:
+                del store.administrator_of[(account_id, region)]
+            store.invitations.get((account_id, region), {}).pop(account, None)
+            member.set_status("Removed")
+    return {"UnprocessedAccounts": unprocessed}
+
+
+def delete_members(account, region, params):
+    ids = _batch(params.get("AccountIds"))
+    unprocessed = []
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        _guard_org_auto_enable_all(account, region, ids, "delete")
+        store = state.store()
+        members = store.members_of(account, region)
+        for account_id in ids:
+            if account_id not in members:
+                unprocessed.append({"AccountId": account_id, "Result": NOT_ASSOCIATED_MEMBER})
+                continue
+            if store.administrator_of.get((account_id, region)) == account:
+                del store.administrator_of[(account_id, region)]
+            store.invitations.get((account_id, region), {}).pop(account, None)
+            del members[account_id]
+    return {"UnprocessedAccounts": unprocessed}
+
+
+def update_member_detectors(account, region, params):
+    # API_UpdateMemberDetectors: features merged per member, as UpdateDetector does.
+    ids = _batch(params.get("AccountIds"))
+    requested = from_data_sources(params.get("DataSources")) + list(params.get("Features") or [])
+    unprocessed = []
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        store = state.store()
+        members = store.members_of(account, region)
+        for account_id in ids:
+            member = members.get(account_id)
+            detector = store.detector(account_id, region)
+            if member is None or member.status != "Enabled" or detector is None:
+                unprocessed.append({"AccountId": account_id, "Result": NOT_ASSOCIATED_MEMBER})
+                continue
+            if detector.features.merge(requested):
+                detector.updated_at = now()
+    return {"UnprocessedAccounts": unprocessed}
+
+
+def get_member_detectors(account, region, params):
+    ids = _batch(params.get("AccountIds"))
+    found, unprocessed = [], []
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        store = state.store()
+        members = store.members_of(account, region)
+        for account_id in ids:
+            member = members.get(account_id)
+            detector = store.detector(account_id, region)
+            if member is None or detector is None:
+                unprocessed.append({"AccountId": account_id, "Result": NOT_ASSOCIATED_MEMBER})
+                continue
+            found.append({
+                "AccountId": account_id,
+                "DataSources": detector.features.data_sources(detector.service_role),
+                "Features": detector.features.result(include_foundational=False),
+            })
+    return {"MemberDataSourceConfigurations": found, "UnprocessedAccounts": unprocessed}
+
+
+# -- invitations (member side) --------------------------------------------------------
+def list_invitations(account, region, params):
+    with LOCK:
+        pending = state.store().invitations.get((account, region), {})
+        views = [
+            {
+                "AccountId": administrator,
+                "InvitationId": invitation.id,
+                "RelationshipStatus": "Invited",
+                "InvitedAt": _iso(invitation.invited_at),
+            }
+            for administrator, invitation in sorted(pending.items())
+        ]
+    page, extra = _page(views, params)
+    return {"Invitations": page, **extra}
+
+
+def get_invitations_count(account, region, params):
+    # API_GetInvitationsCount: all invitations to the account "except the currently accepted invitation".
+    with LOCK:
+        return {"InvitationsCount": len(state.store().invitations.get((account, region), {}))}
+
+
+def accept_administrator_invitation(account, region, params, administrator_key="AdministratorId"):
+    # API_AcceptAdministratorInvitation: needs the member's detector in this Region (user guide:
+    # "You must enable GuardDuty before you can accept a membership invitation"); an account
+    # cannot be an administrator and a member at once.
+    administrator = params[administrator_key]
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        store = state.store()
+        if store.members_of(account, region):
+            raise bad_request(
+                "The request is rejected because the current account is an administrator (master) account with "
+                "member accounts and cannot become a member account."
+            )
+        current = store.administrator_of.get((account, region))
+        if current is not None and current != administrator:
+            raise bad_request(
+                "The request is rejected because the current account is already associated with another "
+                "administrator account."
+            )
+        invitation = store.invitations.get((account, region), {}).get(administrator)
+        if invitation is None or invitation.id != params["InvitationId"]:
+            raise bad_request(
+                "The request is rejected because the input invitationId or administratorId is not valid for the "
+                "current account."
+            )
+        member = store.members_of(administrator, region).get(account)
+        if member is None:
+            raise bad_request("The request is rejected because the invitation is no longer valid.")
+        del store.invitations[(account, region)][administrator]
+        store.administrator_of[(account, region)] = administrator
+        member.set_status("Enabled")
+        return {}
+
+
+def accept_invitation(account, region, params):
+    # API_AcceptInvitation: deprecated alias taking MasterId.
+    return accept_administrator_invitation(account, region, params, administrator_key="MasterId")
+
+
+def _answer_invitations(account, region, params, status):
+    ids = _batch(params.get("AccountIds"))
+    unprocessed = []
+    with LOCK:
+        store = state.store()
+        pending = store.invitations.get((account, region), {})
+        for administrator in ids:
+            if administrator not in pending:
+                unprocessed.append({
+                    "AccountId": administrator,
+                    "Result": "The request is rejected because no invitation from the given account exists.",
+                })
+                continue
+            del pending[administrator]
+            member = store.members_of(administrator, region).get(account)
+            if member is not None and status:
+                member.set_status(status)
+    return {"UnprocessedAccounts": unprocessed}
+
+
+def decline_invitations(account, region, params):
+    # API_DeclineInvitations: the administrator sees the member as Resigned.
+    return _answer_invitations(account, region, params, "Resigned")
+
+
+def delete_invitations(account, region, params):
+    return _answer_invitations(account, region, params, None)
+
+
+def _administrator_view(account, region, params) -> dict:
+    own_detector(account, region, params["DetectorId"])
+    store = state.store()
+    administrator = store.administrator_of.get((account, region))
+    if administrator is None:
+        return {}
+    member = store.members_of(administrator, region).get(account)
+    view = {"AccountId": administrator, "RelationshipStatus": member.status if member else "Enabled"}
+    if member is not None and member.invitation_id:
+        view["InvitationId"] = member.invitation_id
+    if member is not None and member.invited_at:
+        view["InvitedAt"] = _iso(member.invited_at)
+    return view
+
+
+def get_administrator_account(account, region, params):
+    with LOCK:
+        return {"Administrator": _administrator_view(account, region, params)}
+
+
+def get_master_account(account, region, params):
+    with LOCK:
+        return {"Master": _administrator_view(account, region, params)}
+
+
+def disassociate_from_administrator_account(account, region, params):
+    # API_DisassociateFromAdministratorAccount: members of an organization are managed by the
+    # delegated administrator and cannot leave by themselves.
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        store = state.store()
+        administrator = store.administrator_of.get((account, region))
+        if administrator is None:
+            raise bad_request("The request is rejected because the current account has no administrator account.")
+        member = store.members_of(administrator, region).get(account)
+        if member is not None and member.via_organization:
+            raise bad_request(
+                "The request is rejected because the current account is an organization member managed by the "
+                "GuardDuty delegated administrator."
+            )
+        del store.administrator_of[(account, region)]
+        if member is not None:
+            member.set_status("Resigned")
+        return {}
+
+
+disassociate_from_master_account = disassociate_from_administrator_account
