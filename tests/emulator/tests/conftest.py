@@ -68,3 +68,12 @@ def aws(clean_emulator):
         return make_client(clean_emulator.url, service, region, account)
 
     return factory
+
+
+@pytest.fixture
+def sample_org(clean_emulator):
+    """A small organization (3 members in nested OUs, 1 suspended, 2 outside accounts with
+    registered root emails) built over HTTP by ``radiant_emulator.sample_org``."""
+    from radiant_emulator.sample_org import SampleOrgSpec, build_sample_org
+
+    return build_sample_org(clean_emulator.url, SampleOrgSpec(members=3, suspended=1, outside=2))
