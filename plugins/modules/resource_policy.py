@@ -1,0 +1,256 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: resource_policy
+short_description: Add or remove statements in an S3 bucket, KMS key or SNS topic policy
+version_added: 1.0.0
+description:
+  - Ensures that the given policy statements, matched by C(Sid), are present with exactly this content,
+    or absent, in the resource policy of an S3 bucket, a KMS key or an SNS topic.
+  - Every other statement of the policy is left untouched, so a customer's own statements survive.
+  - Statements are compared semantically; the order of statements and of values in lists, a single
+    string versus a one-element list, a V(*) principal versus an C(AWS) principal V(*), and the case
+    of action names never cause a change.
+  - A KMS key and an SNS topic always have a policy (AWS's default one unless somebody set another);
+    the new statements are added to it, so the default statements are preserved.
+  - The request and the resulting policy are validated before anything is written; invalid statements,
+    duplicate Sids and a policy over AWS's size limit for the resource type are refused.
+author:
+  - Radiant onboarding contributors
+options:
+  resource_type:
+    description:
+      - The kind of resource whose policy is edited.
+    type: str
+    required: true
+    choices: ['s3_bucket', 'kms_key', 'sns_topic']
+  resource:
+    description:
+      - The resource - a bucket name for V(s3_bucket); a key id, key ARN, alias name (V(alias/name) or
+        V(name)) or alias ARN for V(kms_key); the topic ARN for V(sns_topic).
+    type: str
+    required: true
+  statements:
+    description:
+      - The policy statements to ensure, each a dictionary in IAM policy grammar with a unique C(Sid).
+      - With O(state=present) each statement needs C(Effect) (V(Allow) or V(Deny)), C(Principal) or
+        C(NotPrincipal), C(Action) or C(NotAction) and C(Resource) or C(NotResource).
+      - With O(state=absent) only C(Sid) is used.
+    type: list
+    elements: dict
+    required: true
+  state:
+    description:
+      - V(present) adds or replaces the statements with the given Sids; V(absent) removes them.
+      - Removing the last statement of an S3 bucket policy deletes the bucket policy. KMS key and SNS topic
+        policies cannot be deleted, so removing their last statement is refused.
+    type: str
+    choices: ['present', 'absent']
+    default: present
+  backup_file:
+    description:
+      - Write the previous policy to this file when the policy changes. Nothing is written in check mode,
+        when nothing changes, or when the resource had no policy.
+    type: path
+  backup_dir:
+    description:
+      - Like O(backup_file), but the file name is chosen in this directory from the resource type, the
+        resource and the time of the change.
+    type: path
+notes:
+  - Size limits (compact JSON) - S3 bucket policy 20 KB
+    (U(https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html)), KMS key policy 32 KB
+    (U(https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html#key-policy-limit)),
+    SNS topic policy 30 KB and 100 statements
+    (U(https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html)).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Let CloudTrail write to the log bucket, keeping every other statement
+  radiant.aws_onboarding.resource_policy:
+    resource_type: s3_bucket
+    resource: example-cloudtrail-logs
+    backup_dir: "{{ playbook_dir }}/policy-backups"
+    statements:
+      - Sid: AWSCloudTrailAclCheck
+        Effect: Allow
+        Principal:
+          Service: cloudtrail.amazonaws.com
+        Action: s3:GetBucketAcl
+        Resource: arn:aws:s3:::example-cloudtrail-logs
+        Condition:
+          StringEquals:
+            aws:SourceArn: arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events
+
+- name: Let GuardDuty encrypt findings with the key (the default key policy stays)
+  radiant.aws_onboarding.resource_policy:
+    resource_type: kms_key
+    resource: alias/guardduty-s3-radiantsecurity
+    statements:
+      - Sid: AllowGuardDutyKey
+        Effect: Allow
+        Principal:
+          Service: guardduty.amazonaws.com
+        Action: kms:GenerateDataKey
+        Resource: "*"
+
+- name: Remove our statement from the topic policy when offboarding
+  radiant.aws_onboarding.resource_policy:
+    resource_type: sns_topic
+    resource: arn:aws:sns:us-east-1:123456789012:guardduty-s3-radiantsecurity
+    state: absent
+    statements:
+      - Sid: AllowS3Publish
+"""
+
+RETURN = r"""
+policy:
+  description: The policy after the change (what it would be in check mode); null when the resource has none.
+  returned: always
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": [{"Sid": "AllowS3Publish", "Effect": "Allow"}]}
+previous_policy:
+  description: The policy before the change, for keeping as a backup; null when the resource had none.
+  returned: always
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": []}
+resource_arn:
+  description: The ARN of the resource.
+  returned: always
+  type: str
+  sample: arn:aws:s3:::example-cloudtrail-logs
+statements_added:
+  description: Sids of the statements added.
+  returned: always
+  type: list
+  elements: str
+  sample: ["AWSCloudTrailWrite"]
+statements_updated:
+  description: Sids of the statements whose content was replaced.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+statements_removed:
+  description: Sids of the statements removed.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+policy_deleted:
+  description: Whether the whole bucket policy was (or in check mode would be) deleted because no statement was left.
+  returned: always
+  type: bool
+  sample: false
+backup_file:
+  description: The file the previous policy was written to.
+  returned: when the policy changed, a backup was asked for, the resource had a policy and not in check mode
+  type: str
+  sample: /srv/backups/s3_bucket-example-cloudtrail-logs-20250101T120000Z.json
+"""
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:
+    pass  # handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
+    RESOURCE_TYPES,
+    S3_BUCKET,
+    PolicyError,
+    ResourceNotFound,
+    ResourcePolicyStore,
+    backup_path,
+    merge_statements,
+    write_backup,
+)
+
+_CLIENTS = {"s3_bucket": "s3", "kms_key": "kms", "sns_topic": "sns"}
+
+
+def main():
+    argument_spec = dict(
+        resource_type=dict(type="str", required=True, choices=list(RESOURCE_TYPES)),
+        resource=dict(type="str", required=True),
+        statements=dict(type="list", elements="dict", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        backup_file=dict(type="path"),
+        backup_dir=dict(type="path"),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[["backup_file", "backup_dir"]],
+    )
+    resource_type = module.params["resource_type"]
+    resource = module.params["resource"]
+
+    client = module.client(_CLIENTS[resource_type], retry_decorator=AWSRetry.jittered_backoff())
+    store = ResourcePolicyStore(client, resource_type, resource)
+    try:
+        current = store.read()
+    except ResourceNotFound as error:
+        module.fail_json(msg=str(error))
+    except (BotoCoreError, ClientError) as error:
+        module.fail_json_aws(error, msg="Unable to read the policy of {0} {1}".format(resource_type, resource))
+
+    try:
+        result = merge_statements(current, module.params["statements"], module.params["state"], resource_type)
+        if result.changed and result.empty and resource_type != S3_BUCKET:
+            raise PolicyError("removing {0} would leave the {1} policy without statements, which AWS does not "
+                              "allow".format(", ".join(result.removed), resource_type))
+    except PolicyError as error:
+        module.fail_json(msg="{0} {1}: {2}".format(resource_type, resource, error))
+
+    delete = result.changed and result.empty
+    output = dict(
+        changed=result.changed,
+        policy=None if delete else result.policy,
+        previous_policy=current,
+        resource_arn=store.arn,
+        statements_added=result.added,
+        statements_updated=result.updated,
+        statements_removed=result.removed,
+        policy_deleted=delete,
+    )
+    if result.changed:
+        output["diff"] = diff_of(current or {}, output["policy"] or {},
+                                 before_header="{0} policy".format(store.arn),
+                                 after_header="{0} policy".format(store.arn))
+
+    if result.changed and not module.check_mode:
+        if current is not None and (module.params["backup_file"] or module.params["backup_dir"]):
+            path = module.params["backup_file"] or backup_path(module.params["backup_dir"], resource_type, resource)
+            try:
+                output["backup_file"] = write_backup(current, path)
+            except OSError as error:
+                module.fail_json(msg="Unable to write the policy backup {0}: {1}; nothing was changed".format(
+                    path, error))
+        try:
+            if delete:
+                store.delete()
+            else:
+                store.write(result.policy)
+        except (BotoCoreError, ClientError) as error:
+            module.fail_json_aws(error, msg="Unable to write the policy of {0} {1}".format(resource_type, resource))
+
+    module.exit_json(**output)
+
+
+if __name__ == "__main__":
+    main()
