@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-EXTENSIONS: list[str] = ["organizations", "guardduty"]
+EXTENSIONS: list[str] = ["organizations", "guardduty", "cloudtrail"]
 
 _installed: set[str] = set()
 
