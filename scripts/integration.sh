@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Run the integration targets against ONE emulator, in sequence, failing at the first failure.
+#   scripts/integration.sh [target ...]      default: every target (see below)
+#   INTEGRATION_VERBOSE=1                    stream ansible-playbook's output (default: a
+#                                            target's output is printed only when it fails)
+#   INTEGRATION_ARGS="-vvv"                  extra ansible-playbook arguments
+#
+# Targets keep ansible-test's layout: tests/integration/targets/<name>/{tasks/main.yml,aliases,
+# meta/main.yml}. Every target except setup_* and those whose aliases say 'disabled' or
+# 'unsupported' runs, as a role in a one-host play (like ansible-test integration), with the
+# extra vars aws_endpoint_url, aws_access_key, aws_secret_key, aws_region, emulator_url and
+# output_dir. A target with runme.sh instead of tasks/ gets the same as ansible-playbook
+# arguments. The emulator is reset (POST /_emulator/reset) before each target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+[ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
+export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
+if [ ! -e "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/radiant/aws_onboarding" ]; then
+  echo "collection path missing: run 'make collection' first" >&2
+  exit 2
+fi
+TARGETS_DIR=tests/integration/targets
+WORK=$ROOT/build/integration
+export ANSIBLE_ROLES_PATH=$ROOT/$TARGETS_DIR
+export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_DEPRECATION_WARNINGS=0
+export ANSIBLE_LOCAL_TEMP=$WORK/tmp
+
+runnable() {  # a target runs unless it is a setup_ target or its aliases disable it
+  local target=$1
+  [[ $target == setup_* ]] && return 1
+  [ -f "$TARGETS_DIR/$target/aliases" ] && grep -qwE 'disabled|unsupported' "$TARGETS_DIR/$target/aliases" && return 1
+  [ -f "$TARGETS_DIR/$target/tasks/main.yml" ] || [ -x "$TARGETS_DIR/$target/runme.sh" ]
+}
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for dir in "$TARGETS_DIR"/*/; do
+    target=$(basename "$dir")
+    runnable "$target" && targets+=("$target")
+  done
+else
+  for target in "${targets[@]}"; do
+    [ -d "$TARGETS_DIR/$target" ] || { echo "no such target: $TARGETS_DIR/$target" >&2; exit 2; }
+  done
+fi
+if [ ${#targets[@]} -eq 0 ]; then
+  echo "no integration targets found under $TARGETS_DIR" >&2
+  exit 1
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK/tmp" "$WORK/logs" "$WORK/output"
+EMULATOR_DIR=$WORK/emulator
+# shellcheck source=scripts/emulator-env.sh
+. scripts/emulator-env.sh
+echo "emulator: $EMULATOR_URL (log: $EMULATOR_DIR/emulator.log)"
+
+cat >"$WORK/inventory" <<INVENTORY
+testhost ansible_connection=local ansible_python_interpreter=$(command -v python)
+INVENTORY
+
+results=()
+total_start=$SECONDS
+for target in "${targets[@]}"; do
+  output_dir=$WORK/output/$target
+  mkdir -p "$output_dir"
+  cat >"$WORK/vars.yml" <<VARS
+aws_endpoint_url: $EMULATOR_URL
+aws_access_key: $AWS_ACCESS_KEY_ID
+aws_secret_key: $AWS_SECRET_ACCESS_KEY
+aws_region: us-east-1
+emulator_url: $EMULATOR_URL
+output_dir: $output_dir
+VARS
+  cat >"$WORK/$target.yml" <<PLAY
+---
+- name: Integration target $target
+  hosts: testhost
+  gather_facts: false
+  roles:
+    - role: $target
+PLAY
+  curl -fsS -X POST "$EMULATOR_URL/_emulator/reset" >/dev/null
+  log=$WORK/logs/$target.log
+  read -ra extra_args <<<"${INTEGRATION_ARGS:-}"
+  playbook_args=(-i "$WORK/inventory" -e "@$WORK/vars.yml" "${extra_args[@]}")
+  start=$SECONDS
+  echo "--- target $target"
+  set +e
+  if [ -x "$TARGETS_DIR/$target/runme.sh" ]; then
+    command=(env INVENTORY_PATH="$WORK/inventory" OUTPUT_DIR="$output_dir" ./runme.sh "${playbook_args[@]}")
+    if [ "${INTEGRATION_VERBOSE:-0}" = 1 ]; then
+      (cd "$TARGETS_DIR/$target" && "${command[@]}") 2>&1 | tee "$log"
+    else
+      (cd "$TARGETS_DIR/$target" && "${command[@]}") >"$log" 2>&1
+    fi
+  elif [ "${INTEGRATION_VERBOSE:-0}" = 1 ]; then
+    ansible-playbook "${playbook_args[@]}" "$WORK/$target.yml" 2>&1 | tee "$log"
+  else
+    ansible-playbook "${playbook_args[@]}" "$WORK/$target.yml" >"$log" 2>&1
+  fi
+  status=${PIPESTATUS[0]}
+  set -e
+  elapsed=$((SECONDS - start))
+  if [ "$status" -ne 0 ]; then
+    [ "${INTEGRATION_VERBOSE:-0}" = 1 ] || cat "$log"
+    echo "--- target $target FAILED (exit $status) after ${elapsed} s; log: $log"
+    echo "--- emulator log: $EMULATOR_DIR/emulator.log"
+    exit 1
+  fi
+  recap=$(grep -E '^testhost +:' "$log" | tail -1 | sed -E 's/ +/ /g')
+  echo "--- target $target passed in ${elapsed} s (${recap#testhost : })"
+  results+=("$(printf '%5d s  %s' "$elapsed" "$target")")
+done
+
+echo "=== integration: ${#targets[@]} target(s) in $((SECONDS - total_start)) s"
+printf '%s\n' "${results[@]}"
