@@ -1,0 +1,502 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""GuardDuty logic every module of this collection shares, written once.
+
+- the retrying client (jittered backoff on throttling and 5xx, ``aws_retry=True``);
+- the one table that turns GuardDuty's errors into messages saying what to fix
+  (GuardDuty models only BadRequestException and InternalServerErrorException, so the
+  cases are told apart by message);
+- finding and adopting the region's detector (never a second one);
+- paginated reads, including ListPublishingDestinations, which has no botocore paginator;
+- bounded waits for states AWS reaches eventually.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, wait_for
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
+    features_for_diff,
+    features_from_api,
+    features_on_create,
+    features_to_api,
+    features_to_result,
+    plan_features,
+)
+
+# amazon.aws's AWSRetry knows EC2-style codes; GuardDuty (rest-json) throttles with
+# ThrottlingException / TooManyRequestsException and fails with InternalServerErrorException
+# (GuardDuty API reference, "Common errors"). Retry exactly those, as AWSRetry does for EC2.
+RETRYABLE_ERROR_CODES = [
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "InternalServerErrorException",
+    "ServiceUnavailableException",
+]
+GUARDDUTY_RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=RETRYABLE_ERROR_CODES)
+
+# GuardDuty's documented page size limits (ListMembers 1-50, other lists 1-50).
+PAGE_SIZE = 50
+
+DEFAULT_WAIT_TIMEOUT = 120
+DEFAULT_WAIT_DELAY = 2
+
+
+def guardduty_client(module):
+    return module.client("guardduty", retry_decorator=GUARDDUTY_RETRY)
+
+
+class GuardDutyError(Exception):
+    """A failure already explained for the user; ``error`` keeps the AWS exception if any."""
+
+    def __init__(self, message, error=None, **details):
+        super(GuardDutyError, self).__init__(message)
+        self.message = message
+        self.error = error
+        self.details = details
+
+
+def fail(module, error, **result):
+    """Fail the module with a GuardDutyError's message (and AWS's details when present)."""
+    result.update(error.details)
+    if error.error is not None:
+        module.fail_json_aws(error.error, msg=error.message, **result)
+    module.fail_json(msg=error.message, **result)
+
+
+# --------------------------------------------------------------------------------------
+# Error messages that say what to fix: ONE table. Each row: operations it applies to
+# (None = any), a pattern matched case-insensitively against AWS's message (or the
+# UnprocessedAccounts "Result"), and the advice. Advice may use {region}, {detector_id},
+# {detector_arn}, {account_id}, {administrator_id}, {destination_arn}, {kms_key_arn},
+# {bucket} from the caller's context.
+# --------------------------------------------------------------------------------------
+_PUBLISHING = ("CreatePublishingDestination", "UpdatePublishingDestination")
+_ADMIN = ("EnableOrganizationAdminAccount", "DisableOrganizationAdminAccount", "ListOrganizationAdminAccounts")
+_MEMBER_WRITES = (
+    "CreateMembers",
+    "InviteMembers",
+    "DeleteMembers",
+    "DisassociateMembers",
+    "StartMonitoringMembers",
+    "UpdateMemberDetectors",
+)
+
+BUCKET_POLICY_ADVICE = (
+    "Fix the bucket policy of {bucket}: allow the service principal guardduty.amazonaws.com "
+    "s3:GetBucketLocation on arn:aws:s3:::{bucket} and s3:PutObject on {destination_arn}/* with the "
+    "conditions aws:SourceAccount = {account_id} and aws:SourceArn = {detector_arn} "
+    "(opt-in regions use guardduty.{region}.amazonaws.com)."
+)
+KEY_POLICY_ADVICE = (
+    "Fix the key policy of {kms_key_arn}: allow guardduty.amazonaws.com kms:GenerateDataKey with "
+    "aws:SourceAccount = {account_id} and aws:SourceArn = {detector_arn}. "
+    "The bucket and the key must be in the same region (GuardDuty user guide, 'Exporting findings')."
+)
+
+ERROR_ADVICE = (
+    (
+        ("CreateDetector",),
+        r"detector already exists",
+        "A detector already exists in {region} (created meanwhile, e.g. by organization auto-enable); "
+        "re-run: the module adopts the existing detector.",
+    ),
+    (
+        None,
+        r"detectorid is not owned by the current account|detector.*(?:not found|does not exist)|no such resource",
+        "The detector {detector_id} does not exist in this account in {region} (deleted meanwhile?); re-run to "
+        "look it up again.",
+    ),
+    (
+        ("DeleteDetector",),
+        r"member",
+        "The detector in {region} still has member accounts; remove them first "
+        "(radiant.aws_onboarding.guardduty_members with state=absent), then delete the detector.",
+    ),
+    (
+        ("DeleteMembers", "DisassociateMembers"),
+        r"auto.?enable",
+        "Organization auto-enable is ALL in {region}, which keeps every organization account a member; set "
+        "auto_enable_organization_members to NEW or NONE (radiant.aws_onboarding.guardduty_organization_configuration) "
+        "before removing members.",
+    ),
+    (
+        ("EnableOrganizationAdminAccount",),
+        r"already|another|different",
+        "Another account is already the GuardDuty delegated administrator of the organization in {region}; remove it "
+        "first (guardduty_organization_admin state=absent with its account id) if you really want to switch.",
+    ),
+    (
+        _ADMIN,
+        r"management account|master account|organization|not authorized|access",
+        "Run this from the organization's management account, with AWS Organizations trusted access for "
+        "guardduty.amazonaws.com allowed (organizations:EnableAWSServiceAccess).",
+    ),
+    (
+        ("UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"),
+        r"administrator|delegated|organization",
+        "Run this with the credentials of the GuardDuty delegated administrator account of {region} "
+        "(radiant.aws_onboarding.guardduty_organization_admin makes one).",
+    ),
+    (
+        _MEMBER_WRITES,
+        r"email",
+        "Use the account's root user email address for {account_id} (GuardDuty verifies it for invitations; "
+        "seed 004's CSV 'Account ID,Email').",
+    ),
+    (
+        _MEMBER_WRITES,
+        r"already (?:a )?member|another (?:administrator|master)|associated with (?:another|a different)",
+        "The account is already a member of another GuardDuty administrator in {region}; it must leave that "
+        "administrator (DisassociateFromAdministratorAccount) first.",
+    ),
+    (
+        _MEMBER_WRITES,
+        r"not (?:an )?associated|not a member|is not (?:a|an) (?:guardduty )?member",
+        "The account is not an associated member yet (AWS is eventually consistent, or the invitation is still "
+        "pending); re-run once its relationship status is Enabled.",
+    ),
+    (
+        _MEMBER_WRITES,
+        r"administrator|master|delegated|organization",
+        "Manage members from the GuardDuty delegated administrator (or the invitation administrator) account of "
+        "{region}; the account itself cannot be its own member.",
+    ),
+    (
+        ("AcceptAdministratorInvitation", "AcceptInvitation", "DeclineInvitations"),
+        r"invitation",
+        "There is no valid pending invitation from {administrator_id} in {region}; ask that administrator to "
+        "create and invite this account (radiant.aws_onboarding.guardduty_members) and run again.",
+    ),
+    (
+        _PUBLISHING,
+        r"kms|key",
+        KEY_POLICY_ADVICE + " " + BUCKET_POLICY_ADVICE,
+    ),
+    (
+        _PUBLISHING,
+        r"folder|prefix",
+        "The prefix of {destination_arn} must already exist as a folder in {bucket} when the bucket belongs to "
+        "another account: create the folder object (key ending in '/') first.",
+    ),
+    (
+        _PUBLISHING,
+        r"permission|access denied|not authorized|policy|bucket",
+        BUCKET_POLICY_ADVICE + " " + KEY_POLICY_ADVICE,
+    ),
+    (
+        None,
+        r"not authorized|access ?denied",
+        "The caller lacks the IAM permission for this GuardDuty call in {region} (AmazonGuardDutyFullAccess covers "
+        "all of them).",
+    ),
+)
+
+
+class _Context(dict):
+    """format_map() helper: unknown placeholders stay visible instead of raising."""
+
+    def __missing__(self, key):
+        return "<" + key + ">"
+
+
+def advice_for(operation, message, context=None):
+    """The advice of the first matching row of ERROR_ADVICE, or None."""
+    text = message or ""
+    for operations, pattern, advice in ERROR_ADVICE:
+        if operations is not None and operation not in operations:
+            continue
+        if re.search(pattern, text, re.IGNORECASE):
+            return advice.format_map(_Context(context or {}))
+    return None
+
+
+def error_message(error):
+    try:
+        return error.response["Error"].get("Message") or str(error)
+    except (AttributeError, KeyError, TypeError):
+        return str(error)
+
+
+def explain(error, action, context=None):
+    """GuardDutyError for a botocore error: what we were doing, what to fix."""
+    operation = getattr(error, "operation_name", None)
+    message = "Failed to {0}".format(action)
+    advice = advice_for(operation, error_message(error), context)
+    if advice:
+        message = "{0}. {1} AWS said".format(message, advice)
+    return GuardDutyError(message, error=error)
+
+
+def unprocessed_message(unprocessed, action, context=None):
+    """One line per account AWS did not process, with AWS's reason and the advice."""
+    lines = []
+    for entry in unprocessed:
+        context_for_account = dict(context or {})
+        context_for_account["account_id"] = entry["account_id"]
+        advice = advice_for(entry.get("operation"), entry["result"], context_for_account)
+        line = "{0} ({1}): {2}".format(entry["account_id"], entry.get("operation", "?"), entry["result"])
+        if advice:
+            line = "{0} -> {1}".format(line, advice)
+        lines.append(line)
+    return "AWS did not process {0} account(s) while trying to {1}: {2}".format(len(lines), action, "; ".join(lines))
+
+
+# --------------------------------------------------------------------------------------
+# Reads
+# --------------------------------------------------------------------------------------
+@GUARDDUTY_RETRY
+def _paginate(client, name, **params):
+    return client.get_paginator(name).paginate(**params).build_full_result()
+
+
+def paginate_by_token(call, result_key, **params):
+    """Page through an operation that botocore gives no paginator (NextToken by hand)."""
+    items = []
+    token = None
+    while True:
+        if token:
+            params["NextToken"] = token
+        page = call(aws_retry=True, **params)
+        items.extend(page.get(result_key) or [])
+        token = page.get("NextToken")
+        if not token:
+            return items
+
+
+def list_detector_ids(client):
+    return _paginate(client, "list_detectors").get("DetectorIds", [])
+
+
+def find_detector_id(client, region=None):
+    """The region's detector id, or None. GuardDuty allows one per account and region."""
+    try:
+        ids = list_detector_ids(client)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(e, "list the GuardDuty detectors in {0}".format(region), {"region": region}) from e
+    if len(ids) > 1:
+        raise GuardDutyError(
+            "Found {0} GuardDuty detectors in {1} ({2}); GuardDuty allows one per account and region, so this "
+            "module will not guess which one to manage.".format(len(ids), region, ", ".join(ids))
+        )
+    return ids[0] if ids else None
+
+
+def require_detector_id(client, region, purpose):
+    detector_id = find_detector_id(client, region)
+    if detector_id is None:
+        raise GuardDutyError(
+            "There is no GuardDuty detector in {0}, which {1} needs; create it first "
+            "(radiant.aws_onboarding.guardduty_detector).".format(region, purpose)
+        )
+    return detector_id
+
+
+def get_detector(client, detector_id, region=None):
+    try:
+        detector = client.get_detector(DetectorId=detector_id, aws_retry=True)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(e, "read the GuardDuty detector {0}".format(detector_id),
+                      {"region": region, "detector_id": detector_id}) from e
+    detector.pop("ResponseMetadata", None)
+    detector["DetectorId"] = detector_id
+    return detector
+
+
+def account_of_detector(detector):
+    """The account id from the detector's service-linked role ARN (no extra call)."""
+    match = re.match(r"arn:[^:]+:iam::(\d{12}):", detector.get("ServiceRole") or "")
+    return match.group(1) if match else None
+
+
+def detector_arn(region, account_id, detector_id, partition="aws"):
+    return "arn:{0}:guardduty:{1}:{2}:detector/{3}".format(partition, region, account_id, detector_id)
+
+
+def list_members(client, detector_id, only_associated=False):
+    params = {"DetectorId": detector_id, "MaxResults": PAGE_SIZE}
+    if only_associated:
+        params["OnlyAssociated"] = "true"
+    else:
+        params["OnlyAssociated"] = "false"
+    return _paginate(client, "list_members", **params).get("Members", [])
+
+
+def list_invitations(client):
+    return _paginate(client, "list_invitations", MaxResults=PAGE_SIZE).get("Invitations", [])
+
+
+def list_organization_admin_accounts(client):
+    return _paginate(client, "list_organization_admin_accounts", MaxResults=PAGE_SIZE).get("AdminAccounts", [])
+
+
+def list_publishing_destinations(client, detector_id):
+    """Every destination of the detector; botocore has no paginator for this one."""
+    return paginate_by_token(
+        client.list_publishing_destinations, "Destinations", DetectorId=detector_id, MaxResults=PAGE_SIZE
+    )
+
+
+def describe_organization_configuration(client, detector_id):
+    """DescribeOrganizationConfiguration with its Features pages merged (NextToken by hand)."""
+    merged = None
+    token = None
+    while True:
+        params = {"DetectorId": detector_id, "MaxResults": PAGE_SIZE}
+        if token:
+            params["NextToken"] = token
+        page = client.describe_organization_configuration(aws_retry=True, **params)
+        page.pop("ResponseMetadata", None)
+        if merged is None:
+            merged = page
+            merged["Features"] = list(page.get("Features") or [])
+        else:
+            merged["Features"].extend(page.get("Features") or [])
+        token = page.get("NextToken")
+        if not token:
+            merged.pop("NextToken", None)
+            return merged
+
+
+def wait_or_explain(fetch, ready, timeout, description, delay=DEFAULT_WAIT_DELAY):
+    """wait_for() whose timeout becomes a GuardDutyError naming what AWS was stuck in."""
+    try:
+        return wait_for(fetch, ready, timeout=timeout, delay=delay, description=description)
+    except WaitTimeout as e:
+        raise GuardDutyError(str(e), last_state=e.last) from e
+
+
+# --------------------------------------------------------------------------------------
+# The region's detector: adopt the one that exists, create only when there is none.
+# --------------------------------------------------------------------------------------
+def _aws_call(action, context, call, **params):
+    try:
+        return call(aws_retry=True, **params)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(e, action, context) from e
+
+
+def detector_view(detector, features=None):
+    """The comparable state of a detector (and what diffs show)."""
+    if detector is None:
+        return None
+    if features is None:
+        features = features_from_api(detector.get("Features"))
+    return {
+        "detector_id": detector.get("DetectorId"),
+        "status": detector.get("Status"),
+        "finding_publishing_frequency": detector.get("FindingPublishingFrequency"),
+        "features": features_for_diff(features),
+    }
+
+
+def detector_result(detector):
+    """The documented ``detector`` return value."""
+    if detector is None:
+        return None
+    return {
+        "detector_id": detector.get("DetectorId"),
+        "status": detector.get("Status"),
+        "finding_publishing_frequency": detector.get("FindingPublishingFrequency"),
+        "service_role": detector.get("ServiceRole"),
+        "created_at": detector.get("CreatedAt"),
+        "updated_at": detector.get("UpdatedAt"),
+        "tags": detector.get("Tags") or {},
+        "features": features_to_result(features_from_api(detector.get("Features"))),
+    }
+
+
+def ensure_detector(client, region, enable=True, frequency=None, features=None, purge_features=False,
+                    check_mode=False):
+    """Make the region's detector match; adopt an existing one, never create a second.
+
+    ``enable``/``frequency`` None leave the current value alone; ``features`` is the
+    normalised desired map. Returns a dict: changed, created, before, after (views),
+    detector (raw, as AWS reports it after the change; None in check mode on create).
+    """
+    features = features or {}
+    context = {"region": region}
+    detector_id = find_detector_id(client, region)
+    if detector_id is None:
+        to_send, predicted = features_on_create(features, purge=purge_features)
+        status = "ENABLED" if enable in (None, True) else "DISABLED"
+        after = {
+            "detector_id": None,
+            "status": status,
+            "finding_publishing_frequency": frequency or "SIX_HOURS",
+            "features": features_for_diff(predicted),
+        }
+        detector = None
+        if not check_mode:
+            params = {"Enable": enable in (None, True)}
+            if frequency:
+                params["FindingPublishingFrequency"] = frequency
+            if to_send:
+                params["Features"] = features_to_api(to_send)
+            created = _aws_call("create the GuardDuty detector in {0}".format(region), context,
+                                client.create_detector, **params)
+            detector = get_detector(client, created["DetectorId"], region)
+            after = detector_view(detector)
+        return {"changed": True, "created": True, "before": None, "after": after, "detector": detector}
+
+    detector = get_detector(client, detector_id, region)
+    current_features = features_from_api(detector.get("Features"))
+    changes, predicted = plan_features(current_features, features, purge=purge_features)
+    params = {}
+    wanted_status = None if enable is None else ("ENABLED" if enable else "DISABLED")
+    if wanted_status and wanted_status != detector.get("Status"):
+        params["Enable"] = bool(enable)
+    if frequency and frequency != detector.get("FindingPublishingFrequency"):
+        params["FindingPublishingFrequency"] = frequency
+    if changes:
+        params["Features"] = features_to_api(changes)
+    before = detector_view(detector, current_features)
+    if not params:
+        return {"changed": False, "created": False, "before": before, "after": before, "detector": detector}
+    after = dict(before, features=features_for_diff(predicted))
+    if wanted_status:
+        after["status"] = wanted_status
+    if frequency:
+        after["finding_publishing_frequency"] = frequency
+    if not check_mode:
+        context["detector_id"] = detector_id
+        _aws_call("update the GuardDuty detector {0} in {1}".format(detector_id, region), context,
+                  client.update_detector, DetectorId=detector_id, **params)
+        detector = get_detector(client, detector_id, region)
+        after = detector_view(detector)
+    return {"changed": True, "created": False, "before": before, "after": after, "detector": detector}
+
+
+def delete_detector(client, region, check_mode=False):
+    """Delete the region's detector unless it has members (AWS refuses, so do we, clearly)."""
+    detector_id = find_detector_id(client, region)
+    if detector_id is None:
+        return {"changed": False, "before": None, "after": None, "detector": None}
+    detector = get_detector(client, detector_id, region)
+    context = {"region": region, "detector_id": detector_id}
+    try:
+        members = list_members(client, detector_id)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(e, "list the members of detector {0}".format(detector_id), context) from e
+    if members:
+        raise GuardDutyError(
+            "The GuardDuty detector {0} in {1} still has {2} member account(s) ({3}); a detector with members "
+            "cannot be deleted. Remove them first with radiant.aws_onboarding.guardduty_members state=absent.".format(
+                detector_id, region, len(members), ", ".join(sorted(m["AccountId"] for m in members)[:10])
+            ),
+            detector=detector_result(detector),
+        )
+    if not check_mode:
+        _aws_call("delete the GuardDuty detector {0} in {1}".format(detector_id, region), context,
+                  client.delete_detector, DetectorId=detector_id)
+    return {"changed": True, "before": detector_view(detector), "after": None, "detector": detector}

@@ -1,0 +1,277 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: guardduty_detector
+short_description: Manage the GuardDuty detector of one region
+version_added: 1.0.0
+description:
+  - Makes sure the account's GuardDuty detector of the region exists, enabled or suspended, with a finding
+    publishing frequency and protection plans (features) with their additional configuration.
+  - GuardDuty allows one detector per account and region. An existing detector (for example one that
+    organization auto-enable created) is adopted; a second one is never created.
+  - Features listed in O(features) are managed; features that are not listed are left as they are unless
+    O(purge_features=true). Features and additional configurations are compared as sets, so their order
+    never causes a change.
+  - When a detector is created, GuardDuty enables every optional protection plan that is not listed,
+    except C(RUNTIME_MONITORING); list a plan with O(features[].status=DISABLED) to create the detector
+    without it.
+  - O(state=absent) deletes the detector only when it has no member accounts; otherwise the module fails
+    and says how to remove them.
+author:
+  - Radiant Security onboarding contributors
+options:
+  state:
+    description:
+      - V(present) makes the detector exist with the given settings; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  enable:
+    description:
+      - V(true) keeps the detector C(ENABLED); V(false) suspends it (C(DISABLED)).
+    type: bool
+    default: true
+  finding_publishing_frequency:
+    description:
+      - How often updated findings are exported (to EventBridge and publishing destinations).
+      - When omitted, the current value is kept (GuardDuty's default for a new detector is C(SIX_HOURS)).
+    type: str
+    choices: [FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS]
+  features:
+    description:
+      - Protection plans to manage, for example C(S3_DATA_EVENTS), C(EKS_AUDIT_LOGS),
+        C(EBS_MALWARE_PROTECTION), C(RDS_LOGIN_EVENTS), C(LAMBDA_NETWORK_LOGS), C(EKS_RUNTIME_MONITORING),
+        C(RUNTIME_MONITORING).
+      - C(EKS_RUNTIME_MONITORING) and C(RUNTIME_MONITORING) cannot both be enabled.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The feature's name as the GuardDuty API spells it.
+        type: str
+        required: true
+      status:
+        description: Whether the feature is on.
+        type: str
+        choices: [ENABLED, DISABLED]
+        default: ENABLED
+      additional_configuration:
+        description:
+          - Additional configuration of the feature, for example C(EKS_ADDON_MANAGEMENT),
+            C(ECS_FARGATE_AGENT_MANAGEMENT) and C(EC2_AGENT_MANAGEMENT) of C(RUNTIME_MONITORING).
+          - Additional configurations that are not listed are left as they are unless O(purge_features=true).
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: The additional configuration's name as the GuardDuty API spells it.
+            type: str
+            required: true
+          status:
+            description: Whether it is on.
+            type: str
+            choices: [ENABLED, DISABLED]
+            default: ENABLED
+  purge_features:
+    description:
+      - Switch off every feature, and every additional configuration of a listed feature, that is not listed.
+      - GuardDuty's foundational sources (CloudTrail, DNS logs, VPC flow logs) are always on and never touched.
+    type: bool
+    default: false
+notes:
+  - Check mode makes no write call and reports what would change; with C(--diff) the diff shows
+    the detector before and after.
+  - All calls are made in the region given by O(region) (one region per call).
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Enable GuardDuty with 15-minute exports and every plan except runtime monitoring's agents
+  radiant.aws_onboarding.guardduty_detector:
+    region: us-east-1
+    finding_publishing_frequency: FIFTEEN_MINUTES
+    features:
+      - name: S3_DATA_EVENTS
+      - name: EKS_AUDIT_LOGS
+      - name: EBS_MALWARE_PROTECTION
+      - name: RDS_LOGIN_EVENTS
+      - name: LAMBDA_NETWORK_LOGS
+      - name: RUNTIME_MONITORING
+        additional_configuration:
+          - name: EKS_ADDON_MANAGEMENT
+            status: DISABLED
+          - name: ECS_FARGATE_AGENT_MANAGEMENT
+            status: DISABLED
+          - name: EC2_AGENT_MANAGEMENT
+            status: DISABLED
+
+- name: Disable S3 Protection on a standalone account (seed 003)
+  radiant.aws_onboarding.guardduty_detector:
+    region: eu-west-1
+    features:
+      - name: S3_DATA_EVENTS
+        status: DISABLED
+
+- name: Create a detector with S3 Protection disabled from the start (seed 003)
+  radiant.aws_onboarding.guardduty_detector:
+    region: eu-west-1
+    features:
+      - name: S3_DATA_EVENTS
+        status: DISABLED
+
+- name: Suspend GuardDuty in a region
+  radiant.aws_onboarding.guardduty_detector:
+    region: ap-south-1
+    enable: false
+
+- name: Delete the detector (fails while it has members)
+  radiant.aws_onboarding.guardduty_detector:
+    region: ap-south-1
+    state: absent
+"""
+
+RETURN = r"""
+detector_id:
+  description: The region's detector id (null when there is none, or in check mode before creation).
+  returned: always
+  type: str
+  sample: 12abc34d567e8fa901bc2d34e56789f0
+created:
+  description: Whether the module created the detector (false when it adopted an existing one).
+  returned: always
+  type: bool
+  sample: false
+detector:
+  description: The detector as GuardDuty reports it after the change (null after deletion or when it does not exist).
+  returned: always
+  type: dict
+  contains:
+    detector_id:
+      description: Detector id.
+      type: str
+      sample: 12abc34d567e8fa901bc2d34e56789f0
+    status:
+      description: C(ENABLED) or C(DISABLED).
+      type: str
+      sample: ENABLED
+    finding_publishing_frequency:
+      description: Export frequency.
+      type: str
+      sample: FIFTEEN_MINUTES
+    service_role:
+      description: The GuardDuty service-linked role.
+      type: str
+      sample: arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty
+    created_at:
+      description: Creation time.
+      type: str
+      sample: "2026-11-21T10:00:00.000Z"
+    updated_at:
+      description: Last update time.
+      type: str
+      sample: "2026-11-21T10:00:00.000Z"
+    tags:
+      description: Tags of the detector.
+      type: dict
+      sample: {}
+    features:
+      description: Every feature GuardDuty reports, sorted by name.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Feature name.
+          type: str
+          sample: S3_DATA_EVENTS
+        status:
+          description: C(ENABLED) or C(DISABLED).
+          type: str
+          sample: ENABLED
+        additional_configuration:
+          description: Additional configuration, sorted by name, each with C(name) and C(status).
+          type: list
+          elements: dict
+          sample: [{"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"}]
+"""
+
+try:
+    import botocore  # noqa: F401 (AnsibleAWSModule reports a missing botocore)
+except ImportError:
+    pass
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
+    GuardDutyError,
+    delete_detector,
+    detector_result,
+    ensure_detector,
+    fail,
+    guardduty_client,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
+    FeatureError,
+    check_exclusive,
+    feature_option_spec,
+    features_from_params,
+)
+
+
+def main():
+    argument_spec = dict(
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        enable=dict(type="bool", default=True),
+        finding_publishing_frequency=dict(type="str", choices=["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]),
+        features=feature_option_spec("status"),
+        purge_features=dict(type="bool", default=False),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    region = module.region
+    client = guardduty_client(module)
+    try:
+        if module.params["state"] == "absent":
+            outcome = delete_detector(client, region, check_mode=module.check_mode)
+            outcome["created"] = False
+        else:
+            features = features_from_params(module.params["features"])
+            check_exclusive(features)
+            outcome = ensure_detector(
+                client,
+                region,
+                enable=module.params["enable"],
+                frequency=module.params["finding_publishing_frequency"],
+                features=features,
+                purge_features=module.params["purge_features"],
+                check_mode=module.check_mode,
+            )
+    except FeatureError as e:
+        module.fail_json(msg=str(e))
+    except GuardDutyError as e:
+        fail(module, e)
+
+    after_detector = None if module.params["state"] == "absent" else outcome["detector"]
+    detector_id = (outcome["after"] or {}).get("detector_id")
+    result = dict(
+        changed=outcome["changed"],
+        created=outcome["created"],
+        detector_id=detector_id,
+        detector=detector_result(after_detector),
+    )
+    if module._diff:
+        result["diff"] = diff_of(outcome["before"], outcome["after"])
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
