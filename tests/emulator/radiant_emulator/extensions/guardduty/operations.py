@@ -83,8 +83,12 @@ def create_detector(account, region, params):
             raise bad_request(DETECTOR_EXISTS)
         requested = from_data_sources(params.get("DataSources")) + list(params.get("Features") or [])
         detector = Detector(
-            account, region, params.get("Enable", True), params.get("FindingPublishingFrequency"),
-            FeatureSet(requested), params.get("Tags"),
+            account,
+            region,
+            params.get("Enable", True),
+            params.get("FindingPublishingFrequency"),
+            FeatureSet(requested),
+            params.get("Tags"),
         )
         store.detectors[(account, region)] = detector
         return {"DetectorId": detector.id}
@@ -430,11 +434,13 @@ def invite_members(account, region, params):
         for account_id in ids:
             member = members.get(account_id)
             if member is None:
-                unprocessed.append({
-                    "AccountId": account_id,
-                    "Result": "The request is rejected because the input account ID is not a member of the current "
-                    "account. Call CreateMembers first.",
-                })
+                unprocessed.append(
+                    {
+                        "AccountId": account_id,
+                        "Result": "The request is rejected because the input account ID is not a member of the current "
+                        "account. Call CreateMembers first.",
+                    }
+                )
                 continue
             if member.status == "Enabled":
                 continue  # already associated: nothing to invite
@@ -474,11 +480,13 @@ def get_members(account, region, params):
             if account_id in members:
                 found.append(member_view(members[account_id], region))
             else:
-                unprocessed.append({
-                    "AccountId": account_id,
-                    "Result": "The request is rejected because the input account ID is not a member of the current "
-                    "account.",
-                })
+                unprocessed.append(
+                    {
+                        "AccountId": account_id,
+                        "Result": "The request is rejected because the input account ID is not a member of the current "
+                        "account.",
+                    }
+                )
     return {"Members": found, "UnprocessedAccounts": unprocessed}
 
 
@@ -584,11 +592,13 @@ def get_member_detectors(account, region, params):
             if member is None or detector is None:
                 unprocessed.append({"AccountId": account_id, "Result": NOT_ASSOCIATED_MEMBER})
                 continue
-            found.append({
-                "AccountId": account_id,
-                "DataSources": detector.features.data_sources(detector.service_role),
-                "Features": detector.features.result(include_foundational=False),
-            })
+            found.append(
+                {
+                    "AccountId": account_id,
+                    "DataSources": detector.features.data_sources(detector.service_role),
+                    "Features": detector.features.result(include_foundational=False),
+                }
+            )
     return {"MemberDataSourceConfigurations": found, "UnprocessedAccounts": unprocessed}
 
 
@@ -662,10 +672,12 @@ def _answer_invitations(account, region, params, status):
         pending = store.invitations.get((account, region), {})
         for administrator in ids:
             if administrator not in pending:
-                unprocessed.append({
-                    "AccountId": administrator,
-                    "Result": "The request is rejected because no invitation from the given account exists.",
-                })
+                unprocessed.append(
+                    {
+                        "AccountId": administrator,
+                        "Result": "The request is rejected because no invitation from the given account exists.",
+                    }
+                )
                 continue
             del pending[administrator]
             member = store.members_of(administrator, region).get(account)

@@ -38,9 +38,8 @@ class Detector:
 
     @property
     def service_role(self) -> str:
-        return (
-            f"arn:aws:iam::{self.account}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
-        )
+        role = "aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty"
+        return f"arn:aws:iam::{self.account}:role/{role}"
 
 
 class Destination:
