@@ -1,0 +1,177 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: organizations_info
+short_description: Read an AWS Organization - ids, root, OUs as paths, accounts with status and email
+version_added: 1.0.0
+description:
+  - Returns the organization's id, management account, root id, every organizational unit with its path
+    (for example V(Workloads/Prod/Web)) and every account with its id, name, email, status and OU path.
+  - Walks the OU tree once with C(ListOrganizationalUnitsForParent) and C(ListAccountsForParent), so each
+    account is read once; about 2,000 accounts in 50 OUs take some 150 calls.
+  - Must run with credentials of the organization's management account (or an Organizations delegated
+    administrator); from any other account the module fails with a message saying so.
+author:
+  - Radiant onboarding contributors
+options: {}
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Read the organization
+  radiant.aws_onboarding.organizations_info:
+  register: org
+
+- name: Ids of the active accounts under Workloads
+  ansible.builtin.debug:
+    msg: "{{ org.accounts | selectattr('status', 'eq', 'ACTIVE') | selectattr('ou_path', 'match', '^Workloads(/|$)')
+             | map(attribute='id') | list }}"
+"""
+
+RETURN = r"""
+organization:
+  description: The organization.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The organization id.
+      type: str
+      sample: o-exampleorgid
+    arn:
+      description: The organization ARN.
+      type: str
+      sample: arn:aws:organizations::123456789012:organization/o-exampleorgid
+    feature_set:
+      description: V(ALL) or V(CONSOLIDATED_BILLING).
+      type: str
+      sample: ALL
+    management_account_id:
+      description: The management account's id.
+      type: str
+      sample: "123456789012"
+    management_account_arn:
+      description: The management account's ARN.
+      type: str
+      sample: arn:aws:organizations::123456789012:account/o-exampleorgid/123456789012
+    management_account_email:
+      description: The management account's email.
+      type: str
+      sample: aws-management@example.com
+root_id:
+  description: The id of the organization's root.
+  returned: always
+  type: str
+  sample: r-abcd
+organizational_units:
+  description: Every OU, sorted by path.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The OU id.
+      type: str
+      sample: ou-abcd-12345678
+    arn:
+      description: The OU ARN.
+      type: str
+      sample: arn:aws:organizations::123456789012:ou/o-exampleorgid/ou-abcd-12345678
+    name:
+      description: The OU name.
+      type: str
+      sample: Web
+    path:
+      description: The OU names from the root down, joined with V(/).
+      type: str
+      sample: Workloads/Prod/Web
+    parent_id:
+      description: The id of the parent OU or of the root.
+      type: str
+      sample: ou-abcd-87654321
+accounts:
+  description: Every account of the organization (all statuses), sorted by id.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The account id.
+      type: str
+      sample: "210987654321"
+    arn:
+      description: The account ARN.
+      type: str
+      sample: arn:aws:organizations::123456789012:account/o-exampleorgid/210987654321
+    name:
+      description: The account name.
+      type: str
+      sample: log-archive
+    email:
+      description: The account's email.
+      type: str
+      sample: aws+log-archive@example.com
+    status:
+      description: V(ACTIVE), V(SUSPENDED) or V(PENDING_CLOSURE).
+      type: str
+      sample: ACTIVE
+    joined_method:
+      description: V(INVITED) or V(CREATED).
+      type: str
+      sample: CREATED
+    joined_timestamp:
+      description: When the account joined.
+      type: str
+      sample: "2025-01-01 12:00:00+00:00"
+    ou_id:
+      description: The id of the OU holding the account; null for an account directly under the root.
+      type: str
+      sample: ou-abcd-12345678
+    ou_path:
+      description: The path of the OU holding the account; empty for an account directly under the root.
+      type: str
+      sample: Security
+    ou_ids:
+      description: The ids of the OUs from the root down to the account's OU.
+      type: list
+      elements: str
+      sample: ["ou-abcd-12345678"]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
+    OrganizationsError,
+    read_organization,
+)
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec={}, supports_check_mode=True)
+    client = module.client("organizations", retry_decorator=AWSRetry.jittered_backoff())
+
+    def caller():
+        return module.client("sts").get_caller_identity()["Account"]
+
+    try:
+        result = read_organization(client, caller)
+    except OrganizationsError as error:
+        if error.error is not None:
+            module.fail_json_aws(error.error, msg=str(error))
+        module.fail_json(msg=str(error))
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()
