@@ -12,9 +12,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 try:
-    import botocore
+    from botocore.exceptions import ClientError
 except ImportError:
-    pass  # Handled by AnsibleAWSModule
+    ClientError = None  # AnsibleAWSModule reports the missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -294,7 +294,7 @@ def read_tags(client, trail_arn):
 
 
 def error_code_of(exception):
-    if isinstance(exception, botocore.exceptions.ClientError):
+    if ClientError is not None and isinstance(exception, ClientError):
         return exception.response.get("Error", {}).get("Code", "")
     return ""
 
