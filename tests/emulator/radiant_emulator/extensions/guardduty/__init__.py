@@ -3,14 +3,14 @@
 moto 5.2.5 knows detector CRUD and org-admin enable/list only, and its UpdateDetector
 replaces the feature list. We route every GuardDuty path to one response class; moto's
 router derives the operation from botocore's model, moto's parser reads the request and
-moto's serializer writes GuardDuty's camelCase JSON. State lives in ``state.STORE``.
+``wire`` writes GuardDuty's camelCase JSON. State lives in ``state.STORE``.
 """
 
 from __future__ import annotations
 
 import json
 
-from . import destinations, operations, state
+from . import destinations, operations, state, wire
 from .errors import GuardDutyError
 
 OPERATIONS = {
@@ -49,7 +49,6 @@ CATCH_ALL = "{0}/.*$"
 
 
 def _response_class():
-    from moto.core.responses import ActionResult
     from moto.guardduty.responses import GuardDutyResponse
 
     class EmulatedGuardDutyResponse(GuardDutyResponse):
@@ -64,7 +63,9 @@ def _response_class():
             except GuardDutyError as error:
                 body = json.dumps({"message": error.message, "__type": error.error_type})
                 return 400, {"x-amzn-ErrorType": "BadRequestException", "Content-Type": "application/json"}, body
-            return self.serialized(ActionResult(result))
+            status = wire.http_status(operation)
+            payload = "" if status == 204 else wire.body(operation, result)
+            return status, {"Content-Type": "application/json"}, payload
 
     return EmulatedGuardDutyResponse
 
