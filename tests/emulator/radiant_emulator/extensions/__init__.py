@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import importlib
 
-EXTENSIONS: list[str] = ["organizations", "guardduty", "cloudtrail", "stacksets", "account_regions", "assume_role"]
+EXTENSIONS: list[str] = [
+    "organizations",
+    "guardduty",
+    "cloudtrail",
+    "stacksets",
+    "s3_notifications",
+    "account_regions",
+    "assume_role",
+]
 
 _installed: set[str] = set()
 
