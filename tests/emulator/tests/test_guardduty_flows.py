@@ -333,8 +333,8 @@ def test_auto_enable_all_and_new_apply_detectors_and_features(aws, sample_org):
         ],
     )
     listed = client.list_members(DetectorId=detector_id)["Members"]
-    active = {m["id"] for m in members} | {MANAGEMENT}
-    assert {m["AccountId"] for m in listed} == active  # suspended account left out
+    # Suspended account left out; so is the management account until it enables GuardDuty itself.
+    assert {m["AccountId"] for m in listed} == {m["id"] for m in members}
     assert all(m["RelationshipStatus"] == "Enabled" for m in listed)
     assert existing.list_detectors()["DetectorIds"] == [existing_detector]  # adopted, not a second one
     configs = client.get_member_detectors(DetectorId=detector_id, AccountIds=[m["id"] for m in members])
@@ -399,3 +399,40 @@ def test_list_members_paginates(aws, sample_org):
         client.get_paginator("list_members").paginate(DetectorId=detector_id, PaginationConfig={"PageSize": 2})
     )
     assert [len(page["Members"]) for page in pages] == [2, 1]
+
+
+def test_existing_members_invitations_and_the_management_account_are_reported(aws, sample_org):
+    admin = sample_org["log_account"]["id"]
+    member, outside = sample_org["members"][0], sample_org["outside"][0]
+    management_email = sample_org["management"]["email"]
+    client, detector_id = delegate_admin(aws, admin)
+    details = [
+        {"AccountId": member["id"], "Email": member["email"]},
+        {"AccountId": outside["id"], "Email": outside["email"]},
+    ]
+    assert client.create_members(DetectorId=detector_id, AccountDetails=details)["UnprocessedAccounts"] == []
+    again = client.create_members(DetectorId=detector_id, AccountDetails=details)["UnprocessedAccounts"]
+    assert {item["AccountId"]: item["Result"] for item in again} == {
+        account_id: "The request is rejected because the given account ID is already a member or associated member "
+        "of the current account."
+        for account_id in (member["id"], outside["id"])
+    }
+    assert client.invite_members(DetectorId=detector_id, AccountIds=[outside["id"]])["UnprocessedAccounts"] == []
+    [twice] = client.invite_members(DetectorId=detector_id, AccountIds=[outside["id"]])["UnprocessedAccounts"]
+    assert twice["Result"] == (
+        "The request is rejected because the current account has already invited or is already the GuardDuty "
+        "master of the given member account ID."
+    )
+    # The management account must enable GuardDuty before it can be a member (DESIGN lesson 3).
+    management = [{"AccountId": MANAGEMENT, "Email": management_email}]
+    [refused] = client.create_members(DetectorId=detector_id, AccountDetails=management)["UnprocessedAccounts"]
+    assert refused["Result"] == (
+        "Operation failed because your organization master must first enable GuardDuty to be added as a member"
+    )
+    aws("guardduty").create_detector(Enable=True)
+    assert client.create_members(DetectorId=detector_id, AccountDetails=management)["UnprocessedAccounts"] == []
+    # A disassociated organization account is associated again by CreateMembers.
+    client.disassociate_members(DetectorId=detector_id, AccountIds=[member["id"]])
+    assert client.create_members(DetectorId=detector_id, AccountDetails=details[:1])["UnprocessedAccounts"] == []
+    [record] = client.get_members(DetectorId=detector_id, AccountIds=[member["id"]])["Members"]
+    assert record["RelationshipStatus"] == "Enabled"

@@ -21,6 +21,19 @@ GUARDDUTY_PRINCIPAL = "guardduty.amazonaws.com"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 BATCH_LIMIT = 50  # API reference: AccountIds / AccountDetails "Array Members: 1-50"
+# UnprocessedAccounts texts AWS returns, as quoted verbatim in public tool logs (cloud-custodian
+# issue 3209 for the first two, superwerker issue 84 from CloudTrail for the third).
+ALREADY_MEMBER = (
+    "The request is rejected because the given account ID is already a member or associated member of the current "
+    "account."
+)
+ALREADY_INVITED = (
+    "The request is rejected because the current account has already invited or is already the GuardDuty master "
+    "of the given member account ID."
+)
+MANAGEMENT_NOT_ENABLED = (
+    "Operation failed because your organization master must first enable GuardDuty to be added as a member"
+)
 
 
 def _iso(stamp) -> str:
@@ -334,6 +347,8 @@ def reconcile_auto_enable(admin: str, region: str, apply_all_features: bool = Fa
         for record in _organization_accounts(org_id, management):
             if record.id == admin or record.id in members or record.status != "ACTIVE":
                 continue
+            if record.id == management and store.detector(record.id, region) is None:
+                continue  # the management account enables GuardDuty itself before it can be a member
             if config.auto_enable_members == "NEW" and record.create_time <= config.updated_at.replace(tzinfo=None):
                 continue
             if store.administrator_of.get((record.id, region)) not in (None, admin):
@@ -391,8 +406,15 @@ def create_members(account, region, params):
             existing = members.get(account_id)
             record = accounts.organization_account(account_id)
             in_org = org_id is not None and record is not None and record.organization_id == org_id
-            if existing is not None and existing.status not in ("Removed", "Resigned"):
-                continue  # already a member: CreateMembers is idempotent
+            if in_org and record.id == record.master_account_id and store.detector(account_id, region) is None:
+                # DESIGN lesson 3 / seen in CloudTrail: the management account must enable GuardDuty itself first.
+                unprocessed.append({"AccountId": account_id, "Result": MANAGEMENT_NOT_ENABLED})
+                continue
+            if existing is not None and not (in_org and existing.status != "Enabled"):
+                # AWS reports an existing member instead of ignoring it (seen verbatim in c7n-guardian logs);
+                # a disassociated organization account is associated again.
+                unprocessed.append({"AccountId": account_id, "Result": ALREADY_MEMBER})
+                continue
             if in_org:
                 _add_org_member(account, region, account_id, email)
             else:
@@ -442,8 +464,9 @@ def invite_members(account, region, params):
                     }
                 )
                 continue
-            if member.status == "Enabled":
-                continue  # already associated: nothing to invite
+            if member.status in ("Invited", "Enabled"):
+                unprocessed.append({"AccountId": account_id, "Result": ALREADY_INVITED})
+                continue
             invitation = Invitation(account, params.get("Message"))
             store.invitations.setdefault((account_id, region), {})[account] = invitation
             member.invitation_id = invitation.id
