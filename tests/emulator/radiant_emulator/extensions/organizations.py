@@ -64,6 +64,17 @@ MANAGEMENT_OR_DELEGATED_ADMIN = [
     "list_aws_service_access_for_organization",
     "list_delegated_administrators",
     "list_delegated_services_for_account",
+    # Reading the tree: same sentence on each page (e.g. API_ListRoots.html,
+    # API_ListAccountsForParent.html, API_ListOrganizationalUnitsForParent.html); moto lets
+    # any member read it. DescribeOrganization stays open to every member, as in AWS.
+    "list_roots",
+    "list_accounts",
+    "list_accounts_for_parent",
+    "list_organizational_units_for_parent",
+    "list_parents",
+    "list_children",
+    "describe_account",
+    "describe_organizational_unit",
 ]
 
 def _caller_organization(backend):
