@@ -1,0 +1,138 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: account_regions_info
+short_description: Which AWS Regions an account has enabled, asked of AWS Account Management
+version_added: 0.1.0
+description:
+  - Lists every Region of the partition with its opt-in status (C(ENABLED_BY_DEFAULT), C(ENABLED),
+    C(ENABLING), C(DISABLING), C(DISABLED)) using the Account Management C(ListRegions) API, so that
+    the answer comes from the account rather than from the Region list bundled with botocore.
+  - Without O(account_ids) the calling account is described. With O(account_ids) the caller must be
+    the organization's management account (or the Account Management delegated administrator) and
+    the organization must have trusted access enabled for C(account.amazonaws.com); the management
+    account cannot name itself (AWS requires the standalone call for it).
+  - Read-only; supports check mode.
+author:
+  - Radiant Security onboarding engineers
+options:
+  account_ids:
+    description:
+      - Member accounts of the caller's organization to describe, one C(ListRegions) call sequence each.
+      - An id equal to the caller's own account is described with the standalone call.
+    type: list
+    elements: str
+    default: []
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Regions enabled in the calling account
+  radiant.aws_onboarding.account_regions_info:
+  register: own_regions
+
+- name: Regions of two member accounts, from the management account
+  radiant.aws_onboarding.account_regions_info:
+    account_ids: ['111122223333', '444455556666']
+  register: member_regions
+"""
+
+RETURN = r"""
+account_id:
+  description: The calling account.
+  returned: always
+  type: str
+  sample: '123456789012'
+regions:
+  description: The calling account's Regions and their opt-in status (only without O(account_ids)).
+  returned: always
+  type: dict
+  sample: {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLED"}
+enabled_regions:
+  description: The calling account's usable Regions (C(ENABLED_BY_DEFAULT) or C(ENABLED)), sorted.
+  returned: always
+  type: list
+  elements: str
+  sample: ["us-east-1", "us-west-2"]
+accounts:
+  description: For each of O(account_ids), its Regions and their opt-in status.
+  returned: always
+  type: dict
+  sample: {"111122223333": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "ENABLED"}}
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
+    REGION_USABLE_STATUSES,
+)
+
+TRUSTED_ACCESS_HINT = (
+    " (describing member accounts needs trusted access for account.amazonaws.com in the organization: "
+    "aws organizations enable-aws-service-access --service-principal account.amazonaws.com)"
+)
+
+
+def list_region_statuses(client, account_id=None):
+    params = {"AccountId": account_id} if account_id else {}
+    paginator = client.get_paginator("list_regions")
+    # 50 per page (the API's maximum): one call covers today's 30-odd Regions.
+    pages = paginator.paginate(PaginationConfig={"PageSize": 50}, **params).build_full_result()
+    return dict((region["RegionName"], region["RegionOptStatus"]) for region in pages.get("Regions", []))
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(account_ids=dict(type="list", elements="str", default=[])),
+        supports_check_mode=True,
+    )
+    retry = AWSRetry.jittered_backoff()
+    account = module.client("account", retry_decorator=retry)
+    sts = module.client("sts", retry_decorator=retry)
+    list_regions = retry(list_region_statuses)
+    try:
+        caller = sts.get_caller_identity(aws_retry=True)["Account"]
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        module.fail_json_aws(error, msg="Unable to identify the calling account")
+    try:
+        own = list_regions(account)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+        module.fail_json_aws(error, msg="Unable to list the Regions of account {0}".format(caller))
+    accounts = {}
+    for account_id in module.params["account_ids"]:
+        if account_id == caller:
+            accounts[account_id] = own
+            continue
+        try:
+            accounts[account_id] = list_regions(account, account_id)
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
+            module.fail_json_aws(
+                error, msg="Unable to list the Regions of account {0} from account {1}{2}".format(
+                    account_id, caller, TRUSTED_ACCESS_HINT))
+    module.exit_json(
+        changed=False,
+        account_id=caller,
+        regions=own,
+        enabled_regions=sorted(name for name, status in own.items() if status in REGION_USABLE_STATUSES),
+        accounts=accounts,
+    )
+
+
+if __name__ == "__main__":
+    main()
