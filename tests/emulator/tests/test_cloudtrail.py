@@ -325,3 +325,26 @@ def test_tags_and_delete(aws, org, log_bucket):
     with pytest.raises(ClientError) as excinfo:
         cloudtrail.delete_trail(Name=TRAIL)
     assert error_of(excinfo)[0] == "TrailNotFoundException"
+
+
+def test_update_trail_checks_what_it_changes(aws, org, log_bucket):
+    org["organizations"].enable_aws_service_access(ServicePrincipal=SERVICE)
+    log_bucket.put_bucket_policy(Bucket="org-trail-logs", Policy=bucket_policy("org-trail-logs", [MANAGEMENT]))
+    cloudtrail = aws("cloudtrail")
+    cloudtrail.create_trail(Name=TRAIL, S3BucketName="org-trail-logs")
+    # Turning it into an organization trail needs the org-id path too.
+    with pytest.raises(ClientError) as excinfo:
+        cloudtrail.update_trail(Name=TRAIL, IsOrganizationTrail=True)
+    assert error_of(excinfo)[0] == "InsufficientS3BucketPolicyException"
+    assert cloudtrail.get_trail(Name=TRAIL)["Trail"]["IsOrganizationTrail"] is False
+    log_bucket.put_bucket_policy(
+        Bucket="org-trail-logs", Policy=bucket_policy("org-trail-logs", [MANAGEMENT, org["org_id"]])
+    )
+    assert cloudtrail.update_trail(Name=TRAIL, IsOrganizationTrail=True)["IsOrganizationTrail"] is True
+    # A change that does not touch the destinations is not re-validated.
+    log_bucket.delete_bucket_policy(Bucket="org-trail-logs")
+    updated = cloudtrail.update_trail(Name=TRAIL, EnableLogFileValidation=True)
+    assert updated["LogFileValidationEnabled"] is True
+    with pytest.raises(ClientError) as excinfo:
+        cloudtrail.update_trail(Name=TRAIL, S3KeyPrefix="moved")
+    assert error_of(excinfo)[0] == "InsufficientS3BucketPolicyException"

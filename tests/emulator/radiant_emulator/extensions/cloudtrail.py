@@ -130,8 +130,14 @@ def _resolve_topic_arn(topic: str | None, caller: str, region: str) -> str | Non
     return topic if topic.startswith("arn:") else f"arn:aws:sns:{region}:{caller}:{topic}"
 
 
-def _check_destinations(*, trail_arn, owner, caller, region, bucket_name, prefix, topic_arn, kms_key_id, org_id):
-    """Validate bucket, key and topic policies for a trail; returns the key ARN (or None)."""
+ALL_DESTINATIONS = frozenset({"bucket", "key", "topic"})
+
+
+def _check_destinations(
+    *, trail_arn, owner, caller, region, bucket_name, prefix, topic_arn, kms_key_id, org_id, checks=ALL_DESTINATIONS
+):
+    """Validate the bucket, key and topic policies named in ``checks`` for a trail; returns the
+    key ARN (or None). UpdateTrail checks only what the request changes."""
     from moto.cloudtrail.exceptions import S3BucketDoesNotExistException
 
     bucket, _bucket_owner = resources.find_bucket(bucket_name)
@@ -149,7 +155,8 @@ def _check_destinations(*, trail_arn, owner, caller, region, bucket_name, prefix
             "aws:SourceAccount": owner,
             "kms:EncryptionContext:aws:cloudtrail:arn": trail_arn,
         }
-        if not policy_eval.allows(key.policy, SERVICE, "kms:GenerateDataKey", key_arn, key_context):
+        allowed = policy_eval.allows(key.policy, SERVICE, "kms:GenerateDataKey", key_arn, key_context)
+        if "key" in checks and not allowed:
             raise AwsError(
                 "InsufficientEncryptionPolicyException", KEY_POLICY_ERROR.format(bucket=bucket_name, key=key_arn)
             )
@@ -173,10 +180,10 @@ def _check_destinations(*, trail_arn, owner, caller, region, bucket_name, prefix
     allowed = policy_eval.allows(policy, SERVICE, "s3:GetBucketAcl", f"arn:aws:s3:::{bucket_name}", context) and all(
         policy_eval.allows(policy, SERVICE, "s3:PutObject", obj, context) for obj in objects
     )
-    if not allowed:
+    if "bucket" in checks and not allowed:
         raise AwsError("InsufficientS3BucketPolicyException", BUCKET_POLICY_ERROR.format(bucket=bucket_name))
 
-    if topic_arn:
+    if topic_arn and "topic" in checks:
         topic = resources.find_topic(topic_arn)
         topic_context = {"aws:SourceArn": trail_arn, "aws:SourceAccount": owner}
         if topic is None or not policy_eval.allows(topic.policy, SERVICE, "SNS:Publish", topic_arn, topic_context):
@@ -300,9 +307,16 @@ def update_trail(self) -> str:
     if "SnsTopicName" in params:
         topic_arn = _resolve_topic_arn(params["SnsTopicName"], caller, region)
     kms_key_id = params.get("KmsKeyId", trail.kms_key_id)
+    checks = set()
+    if {"S3BucketName", "S3KeyPrefix", "KmsKeyId"} & set(params) or (converting and is_org_trail):
+        checks.add("bucket")
+    if "KmsKeyId" in params:
+        checks.add("key")
+    if "SnsTopicName" in params:
+        checks.add("topic")
     key_arn = _check_destinations(
         trail_arn=trail.arn, owner=trail.account_id, caller=caller, region=region, bucket_name=bucket,
-        prefix=prefix, topic_arn=topic_arn, kms_key_id=kms_key_id, org_id=org_id,
+        prefix=prefix, topic_arn=topic_arn, kms_key_id=kms_key_id, org_id=org_id, checks=checks,
     )
     trail.bucket_name, trail.s3_key_prefix, trail.kms_key_id = bucket, prefix, key_arn
     trail.radiant_topic_arn = topic_arn
