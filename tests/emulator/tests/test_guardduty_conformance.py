@@ -62,6 +62,8 @@ def test_every_emulated_operation_conforms_to_the_botocore_model(recorded, sampl
         DetectorId=detector_id, AccountIds=[member["id"]], Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]
     )
     client.get_member_detectors(DetectorId=detector_id, AccountIds=[member["id"], "111111111111"])
+    client.stop_monitoring_members(DetectorId=detector_id, AccountIds=[member["id"]])
+    client.start_monitoring_members(DetectorId=detector_id, AccountIds=[member["id"]])
 
     invitee = gd_client("guardduty", account=outside["id"])
     invitee_detector = invitee.create_detector(Enable=True)["DetectorId"]

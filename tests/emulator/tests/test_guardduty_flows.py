@@ -436,3 +436,24 @@ def test_existing_members_invitations_and_the_management_account_are_reported(aw
     assert client.create_members(DetectorId=detector_id, AccountDetails=details[:1])["UnprocessedAccounts"] == []
     [record] = client.get_members(DetectorId=detector_id, AccountIds=[member["id"]])["Members"]
     assert record["RelationshipStatus"] == "Enabled"
+
+
+def test_stop_and_start_monitoring_members(aws, sample_org):
+    admin = sample_org["log_account"]["id"]
+    member = sample_org["members"][0]
+    client, detector_id = delegate_admin(aws, admin)
+    client.create_members(
+        DetectorId=detector_id, AccountDetails=[{"AccountId": member["id"], "Email": member["email"]}]
+    )
+    assert (
+        client.stop_monitoring_members(DetectorId=detector_id, AccountIds=[member["id"]])["UnprocessedAccounts"] == []
+    )
+    [record] = client.get_members(DetectorId=detector_id, AccountIds=[member["id"]])["Members"]
+    assert record["RelationshipStatus"] == "Disabled"
+    client.start_monitoring_members(DetectorId=detector_id, AccountIds=[member["id"]])
+    [record] = client.get_members(DetectorId=detector_id, AccountIds=[member["id"]])["Members"]
+    assert record["RelationshipStatus"] == "Enabled"
+    [unprocessed] = client.start_monitoring_members(DetectorId=detector_id, AccountIds=["111111111111"])[
+        "UnprocessedAccounts"
+    ]
+    assert unprocessed["AccountId"] == "111111111111"

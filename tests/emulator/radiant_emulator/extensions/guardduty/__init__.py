@@ -30,6 +30,8 @@ OPERATIONS = {
     "ListMembers": operations.list_members,
     "DisassociateMembers": operations.disassociate_members,
     "DeleteMembers": operations.delete_members,
+    "StartMonitoringMembers": operations.start_monitoring_members,
+    "StopMonitoringMembers": operations.stop_monitoring_members,
     "UpdateMemberDetectors": operations.update_member_detectors,
     "GetMemberDetectors": operations.get_member_detectors,
     "ListInvitations": operations.list_invitations,

@@ -582,6 +582,31 @@ def delete_members(account, region, params):
     return {"UnprocessedAccounts": unprocessed}
 
 
+def _monitoring(account, region, params, status_from, status_to):
+    ids = _batch(params.get("AccountIds"))
+    unprocessed = []
+    with LOCK:
+        own_detector(account, region, params["DetectorId"])
+        members = state.store().members_of(account, region)
+        for account_id in ids:
+            member = members.get(account_id)
+            if member is None or member.status not in (status_from, status_to):
+                unprocessed.append({"AccountId": account_id, "Result": NOT_ASSOCIATED_MEMBER})
+            else:
+                member.set_status(status_to)
+    return {"UnprocessedAccounts": unprocessed}
+
+
+def stop_monitoring_members(account, region, params):
+    # API_StopMonitoringMembers: the administrator stops monitoring; the member shows Disabled.
+    return _monitoring(account, region, params, "Enabled", "Disabled")
+
+
+def start_monitoring_members(account, region, params):
+    # API_StartMonitoringMembers: re-enables monitoring of members stopped before.
+    return _monitoring(account, region, params, "Disabled", "Enabled")
+
+
 def update_member_detectors(account, region, params):
     # API_UpdateMemberDetectors: features merged per member, as UpdateDetector does.
     ids = _batch(params.get("AccountIds"))
