@@ -198,3 +198,59 @@ def test_tags_on_detector_and_destination(export_setup):
     assert gd.get_detector(DetectorId=setup["detector_id"])["Tags"] == {"team": "security"}
     with pytest.raises(botocore.exceptions.ClientError):
         gd.list_tags_for_resource(ResourceArn=arn.replace(MANAGEMENT, "210987654321"))
+
+
+def test_member_account_exports_to_the_log_account_bucket(aws, sample_org):
+    """Seed 000's optional step: every account's detector exports to the main account's bucket,
+    whose policies list each detector ARN under ForAnyValue:StringEquals aws:SourceArn."""
+    log = sample_org["log_account"]["id"]
+    member = sample_org["members"][0]["id"]
+    member_gd = aws("guardduty", account=member)
+    member_detector = member_gd.create_detector(Enable=True)["DetectorId"]
+    member_arn = f"arn:aws:guardduty:us-east-1:{member}:detector/{member_detector}"
+    other_arn = f"arn:aws:guardduty:us-east-1:{sample_org['members'][1]['id']}:detector/{'1' * 32}"
+    s3, kms = aws("s3", account=log), aws("kms", account=log)
+    s3.create_bucket(Bucket=BUCKET)
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    service = {"Service": "guardduty.amazonaws.com"}
+    any_detector = {"ForAnyValue:StringEquals": {"aws:SourceArn": [other_arn, member_arn]}}
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "Allow PutObject All GuardDuty", "Effect": "Allow", "Principal": service,
+                 "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{BUCKET}/*", "Condition": any_detector},
+                {"Sid": "Allow GetBucketLocation All GuardDuty", "Effect": "Allow", "Principal": service,
+                 "Action": "s3:GetBucketLocation", "Resource": f"arn:aws:s3:::{BUCKET}", "Condition": any_detector},
+            ],
+        }),
+    )  # fmt: skip
+    kms.put_key_policy(
+        KeyId=key_arn,
+        PolicyName="default",
+        Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "Allow GuardDuty to encrypt findings All Accounts", "Effect": "Allow", "Principal": service,
+                 "Action": "kms:GenerateDataKey", "Resource": "*", "Condition": any_detector},
+            ],
+        }),
+    )  # fmt: skip
+
+    def create(destination_arn):
+        return member_gd.create_publishing_destination(
+            DetectorId=member_detector,
+            DestinationType="S3",
+            DestinationProperties={"DestinationArn": destination_arn, "KmsKeyArn": key_arn},
+        )
+
+    # A prefix folder in another account's bucket must already exist (DESIGN, user guide).
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        create(f"arn:aws:s3:::{BUCKET}/guardduty")
+    assert excinfo.value.response["Error"]["Message"] == PERMISSION_DENIED
+    s3.put_object(Bucket=BUCKET, Key="guardduty/", Body=b"")
+    create(f"arn:aws:s3:::{BUCKET}/guardduty")
+    member_gd.create_sample_findings(DetectorId=member_detector, FindingTypes=["Recon:EC2/PortProbeUnprotectedPort"])
+    keys = [obj["Key"] for obj in s3.list_objects_v2(Bucket=BUCKET, Prefix="guardduty/AWSLogs/")["Contents"]]
+    assert len(keys) == 1 and keys[0].startswith(f"guardduty/AWSLogs/{member}/GuardDuty/us-east-1/")
