@@ -11,14 +11,26 @@ from shapecheck import check_shape
 MANAGEMENT = "123456789012"
 PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
 ROLE = "radiant-aws-api-access-role"
+POLICY = "radiant-aws-api-access-policy"
+# Seed 001's shape: a read-only managed policy and the role that uses it, trusted with an ExternalId.
 TEMPLATE = json.dumps({
     "AWSTemplateFormatVersion": "2010-09-09",
     "Parameters": {"ExternalId": {"Type": "String"}},
     "Resources": {
+        "Policy": {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "ManagedPolicyName": POLICY,
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Sid": "Account", "Effect": "Allow", "Action": ["account:GetAccountInformation"], "Resource": "*"},
+                ]},
+            },
+        },
         "Role": {
             "Type": "AWS::IAM::Role",
             "Properties": {
                 "RoleName": ROLE,
+                "ManagedPolicyArns": [{"Ref": "Policy"}],
                 "AssumeRolePolicyDocument": {
                     "Version": "2012-10-17",
                     "Statement": [{
@@ -28,7 +40,7 @@ TEMPLATE = json.dumps({
                     }],
                 },
             },
-        }
+        },
     },
 })
 REGIONS = ["us-east-1", "us-west-2"]
@@ -148,6 +160,11 @@ def test_nested_ou_deployment_with_client_operation_id(aws, org):
 
     assert _role_exists(aws, org["accounts"]["web"])
     assert _role_exists(aws, org["accounts"]["nonprod"])
+    web_iam = aws("iam", account=org["accounts"]["web"])
+    attached = web_iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
+    assert [p["PolicyName"] for p in attached] == [POLICY]
+    trust = web_iam.get_role(RoleName=ROLE)["Role"]["AssumeRolePolicyDocument"]
+    assert trust["Statement"][0]["Condition"] == {"StringEquals": {"sts:ExternalId": "ext-1"}}
     assert not _role_exists(aws, org["accounts"]["sandbox"])
     assert not _role_exists(aws, MANAGEMENT)
 
@@ -265,6 +282,7 @@ def test_update_then_delete_by_deployment_targets_then_stack_set(aws, org):
     assert deleted["OperationId"] == "op-delete"
     assert _instances(cfn) == {}
     assert not _role_exists(aws, org["accounts"]["web"])
+    assert aws("iam", account=org["accounts"]["web"]).list_policies(Scope="Local")["Policies"] == []
     op = cfn.describe_stack_set_operation(StackSetName="radiant-api-access", OperationId="op-delete")
     assert op["StackSetOperation"]["Action"] == "DELETE"
 

@@ -707,6 +707,46 @@ def auto_deploy(management_account: str, account_id: str) -> None:
                 _record_operation(record, operation_id, "CREATE" if wanted else "DELETE", results, {})
 
 
+def _role_with_managed_policies(create, delete):
+    """moto's AWS::IAM::Role ignores ManagedPolicyArns; CloudFormation attaches them on create
+    and detaches them on delete (AWS::IAM::Role, "ManagedPolicyArns", CloudFormation
+    Template Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html)."""
+    from moto.iam.models import iam_backends
+
+    def create_role(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        role = create.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        backend = iam_backends[account_id]["global"]
+        for policy_arn in cloudformation_json.get("Properties", {}).get("ManagedPolicyArns") or []:
+            backend.attach_role_policy(policy_arn, role.name)
+        return role
+
+    def delete_role(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        backend = iam_backends[account_id]["global"]
+        role = next((r for r in backend.roles.values() if r.name == resource_name), None)
+        if role is not None:
+            for policy_arn in list(role.managed_policies):
+                backend.detach_role_policy(policy_arn, role.name)
+        return delete.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    return classmethod(create_role), classmethod(delete_role)
+
+
+def _delete_managed_policy(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """moto leaves an AWS::IAM::ManagedPolicy behind when its stack is deleted. While still
+    attached, deleting fails (IAM DeleteConflict) and moto's delete loop retries it after
+    the role went."""
+    from moto.iam.exceptions import DeleteConflictException
+    from moto.iam.models import iam_backends
+
+    backend = iam_backends[account_id]["global"]
+    policy = backend.managed_policies.get(resource_name)
+    if policy is None:
+        return
+    if policy.attachment_count:
+        raise DeleteConflictException("Cannot delete a policy attached to entities.")
+    backend.delete_policy(resource_name)
+
+
 def _after_account_change(original, account_of):
     def wrapper(self, **kwargs):
         result = original(self, **kwargs)
@@ -735,6 +775,13 @@ def install() -> None:
     # moto reshapes its own StackSet's dict-typed Parameters/Tags; ours are already lists.
     for key in ("DescribeStackSetOutput.StackSet.Parameters", "DescribeStackSetOutput.StackSet.Tags"):
         CloudFormationResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.pop(key, None)
+    from moto.iam.models import ManagedPolicy, Role
+
+    ManagedPolicy.delete_from_cloudformation_json = classmethod(_delete_managed_policy)
+
+    Role.create_from_cloudformation_json, Role.delete_from_cloudformation_json = _role_with_managed_policies(
+        Role.create_from_cloudformation_json, Role.delete_from_cloudformation_json
+    )
     OrganizationsBackend.move_account = _after_account_change(
         OrganizationsBackend.move_account, lambda kwargs, _result: kwargs.get("AccountId")
     )
