@@ -127,6 +127,9 @@ def test_organization_configuration_only_for_the_delegated_admin(aws, sample_org
             DetectorId=detector_id, AutoEnable=True, AutoEnableOrganizationMembers="NEW"
         )
     assert "not both" in _error(excinfo)[1]
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:  # neither is refused too
+        client.update_organization_configuration(DetectorId=detector_id, Features=[])
+    assert "either autoEnableOrganizationMembers or autoEnable" in _error(excinfo)[1]
     client.update_organization_configuration(
         DetectorId=detector_id,
         AutoEnableOrganizationMembers="NEW",
@@ -351,6 +354,12 @@ def test_auto_enable_all_and_new_apply_detectors_and_features(aws, sample_org):
     client.delete_members(DetectorId=detector_id, AccountIds=[members[1]["id"]])
     org = aws("organizations")
     new_id = org.create_account(AccountName="late", Email="aws+late@example.test")["CreateAccountStatus"]["AccountId"]
+    # A later configuration change does not forget the account that joined meanwhile.
+    client.update_organization_configuration(
+        DetectorId=detector_id,
+        AutoEnableOrganizationMembers="NEW",
+        Features=[{"Name": "EKS_AUDIT_LOGS", "AutoEnable": "NEW"}],
+    )
     listed = {m["AccountId"] for m in client.list_members(DetectorId=detector_id)["Members"]}
     assert new_id in listed and members[1]["id"] not in listed
 

@@ -309,19 +309,23 @@ def update_organization_configuration(account, region, params):
     with LOCK:
         own_detector(account, region, params["DetectorId"])
         _require_delegated_admin(account, region)
-        if "AutoEnable" in params and "AutoEnableOrganizationMembers" in params:
+        if ("AutoEnable" in params) == ("AutoEnableOrganizationMembers" in params):
             raise bad_request(
                 "The request is rejected because you must provide a value for either autoEnableOrganizationMembers "
                 "or autoEnable, but not both."
             )
+        reconcile_auto_enable(account, region)  # accounts that joined under the previous setting
         config = state.store().org_config(account, region)
+        mode = config.auto_enable_members
         if "AutoEnableOrganizationMembers" in params:
-            config.auto_enable_members = params["AutoEnableOrganizationMembers"]
+            mode = params["AutoEnableOrganizationMembers"]
         elif "AutoEnable" in params:
-            config.auto_enable_members = "NEW" if params["AutoEnable"] else "NONE"
+            mode = "NEW" if params["AutoEnable"] else "NONE"
+        if mode != config.auto_enable_members:
+            config.auto_enable_members = mode
+            config.members_since = now()
         config.features.apply_data_sources(params.get("DataSources"))
         config.features.merge(params.get("Features") or [])
-        config.updated_at = now()
         reconcile_auto_enable(account, region, apply_all_features=True)
         return {}
 
@@ -349,7 +353,7 @@ def reconcile_auto_enable(admin: str, region: str, apply_all_features: bool = Fa
                 continue
             if record.id == management and store.detector(record.id, region) is None:
                 continue  # the management account enables GuardDuty itself before it can be a member
-            if config.auto_enable_members == "NEW" and record.create_time <= config.updated_at.replace(tzinfo=None):
+            if config.auto_enable_members == "NEW" and record.create_time <= config.members_since.replace(tzinfo=None):
                 continue
             if store.administrator_of.get((record.id, region)) not in (None, admin):
                 continue

@@ -87,7 +87,8 @@ class OrganizationConfiguration:
     def __init__(self):
         self.auto_enable_members = "NONE"
         self.features = OrganizationFeatures()
-        self.updated_at = now()
+        # When auto-enable last changed: NEW applies to accounts that join after it.
+        self.members_since = now()
 
 
 class Store:
