@@ -360,3 +360,29 @@ def test_multi_region_results_and_per_account_failures(aws, org):
     assert "already exists" in failed[0]["StatusReason"]
     instance = _instances(cfn)[(org["accounts"]["nonprod"], "us-west-2")]
     assert (instance["Status"], instance["StackInstanceStatus"]["DetailedStatus"]) == ("OUTDATED", "FAILED")
+
+
+def test_failure_tolerance_per_region(aws, org):
+    """One account of two fails in us-west-2 (the role exists already): within a 50% tolerance
+    the operation succeeds, with no tolerance it fails."""
+    cfn = aws("cloudformation")
+    cfn.activate_organizations_access()
+    _stack_set(cfn)
+    aws("iam", account=org["accounts"]["nonprod"]).create_role(
+        RoleName=ROLE, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})
+    )
+    cfn.create_stack_instances(StackSetName="radiant-api-access", Regions=["us-east-1"], OperationId="tolerant",
+                               DeploymentTargets={"OrganizationalUnitIds": [org["ous"]["Workloads"]]},
+                               OperationPreferences={"FailureTolerancePercentage": 50})
+    operation = cfn.describe_stack_set_operation(StackSetName="radiant-api-access", OperationId="tolerant")
+    assert operation["StackSetOperation"]["Status"] == "SUCCEEDED"
+    assert operation["StackSetOperation"]["StatusDetails"]["FailedStackInstancesCount"] == 1
+    cfn.update_stack_set(StackSetName="radiant-api-access", UsePreviousTemplate=True, OperationId="strict",
+                         Parameters=[{"ParameterKey": "ExternalId", "UsePreviousValue": True}],
+                         Capabilities=["CAPABILITY_NAMED_IAM"])
+    operation = cfn.describe_stack_set_operation(StackSetName="radiant-api-access", OperationId="strict")
+    assert operation["StackSetOperation"]["Status"] == "FAILED"
+    # The failed creation was rolled back: nothing of the template is left in that account.
+    policies = aws("iam", account=org["accounts"]["nonprod"]).list_policies(Scope="Local")["Policies"]
+    assert policies == []
+    assert _role_exists(aws, org["accounts"]["nonprod"])  # the account's own role is untouched

@@ -279,7 +279,11 @@ def _deploy(record: StackSetRecord, instance: Instance, operation_id: str) -> di
                 name=stack_name, template=record.template, parameters=parameters,
                 account_id=instance.account, region_name=instance.region,
             )
-            stack.create_resources()
+            try:
+                stack.create_resources()
+            except Exception:
+                _roll_back(stack)  # CloudFormation rolls a failed stack creation back
+                raise
             instance.stack = stack
         else:
             instance.stack.update(template=record.template, parameters=parameters)
@@ -289,6 +293,13 @@ def _deploy(record: StackSetRecord, instance: Instance, operation_id: str) -> di
         instance.status, instance.detailed_status = "OUTDATED", "FAILED"
         instance.status_reason = f"Resource creation failed: {error}"
         return _result(instance, "FAILED", instance.status_reason)
+
+
+def _roll_back(stack) -> None:
+    try:
+        stack.delete()
+    except Exception:  # noqa: BLE001 - rollback is best effort, the creation error is what matters
+        pass
 
 
 def _remove(instance: Instance, retain: bool) -> dict:
@@ -313,12 +324,12 @@ def _result(instance: Instance, status: str, reason: str | None = None) -> dict:
 
 def _record_operation(record, operation_id, action, results, params, retain=None) -> dict:
     failed = sum(1 for r in results if r["Status"] == "FAILED")
-    tolerance = (params.get("OperationPreferences") or {}).get("FailureToleranceCount") or 0
+    exceeded = _tolerance_exceeded(results, params.get("OperationPreferences") or {})
     operation = {
         "OperationId": operation_id,
         "StackSetId": record.id,
         "Action": action,
-        "Status": "FAILED" if failed > int(tolerance) else "SUCCEEDED",
+        "Status": "FAILED" if exceeded else "SUCCEEDED",
         "CreationTimestamp": _now(),
         "EndTimestamp": _now(),
         "StatusDetails": {"FailedStackInstancesCount": failed},
@@ -333,10 +344,27 @@ def _record_operation(record, operation_id, action, results, params, retain=None
     if not record.service_managed:
         operation["AdministrationRoleARN"] = record.administration_role_arn
         operation["ExecutionRoleName"] = record.execution_role_name
-    if failed > int(tolerance):
+    if exceeded:
         operation["StatusReason"] = f"{failed} stack instance(s) failed"
     record.operations[operation_id] = operation
     return operation
+
+
+def _tolerance_exceeded(results: list[dict], preferences: dict) -> bool:
+    """FailureToleranceCount / FailureTolerancePercentage apply per region (default 0)
+    (API_StackSetOperationPreferences.html)."""
+    per_region: dict[str, list[dict]] = {}
+    for result in results:
+        per_region.setdefault(result["Region"], []).append(result)
+    for region_results in per_region.values():
+        failed = sum(1 for r in region_results if r["Status"] == "FAILED")
+        if "FailureTolerancePercentage" in preferences:
+            tolerance = int(len(region_results) * int(preferences["FailureTolerancePercentage"]) / 100)
+        else:
+            tolerance = int(preferences.get("FailureToleranceCount") or 0)
+        if failed > tolerance:
+            return True
+    return False
 
 
 def _public_operation(operation: dict) -> dict:
