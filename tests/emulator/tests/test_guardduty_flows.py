@@ -158,6 +158,10 @@ def test_organization_member_is_enabled_when_the_delegated_admin_adds_it(aws, sa
     [member_detector] = member_gd.list_detectors()["DetectorIds"]
     assert record["DetectorId"] == member_detector
     assert member_gd.get_administrator_account(DetectorId=member_detector)["Administrator"]["AccountId"] == admin
+    # The member cannot disable GuardDuty while associated.
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        member_gd.delete_detector(DetectorId=member_detector)
+    assert "Disassociate from the administrator" in _error(excinfo)[1]
     # Not in us-west-2: regions are independent.
     assert aws("guardduty", "us-west-2", member["id"]).list_detectors()["DetectorIds"] == []
     # A detector with members cannot be deleted.

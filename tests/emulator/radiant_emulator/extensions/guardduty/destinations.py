@@ -279,7 +279,7 @@ def create_sample_findings(account, region, params):
         findings = [_sample_finding(detector, finding_type) for finding_type in types]
         for finding in findings:
             detector.findings[finding["Id"]] = finding
-    _export(detector, findings)
+        _export(detector, findings)
     return {}
 
 

@@ -179,6 +179,13 @@ def delete_detector(account, region, params):
                 "The request is rejected because the current account has member accounts. "
                 "Disassociate and delete all member accounts before disabling GuardDuty."
             )
+        if store.administrator_of.get((account, region)) is not None:
+            # Same page: a member must be disassociated from its administrator (organization
+            # members by the delegated administrator) before GuardDuty can be disabled in it.
+            raise bad_request(
+                "The request is rejected because the current account is a member of an administrator account. "
+                "Disassociate from the administrator account before disabling GuardDuty."
+            )
         del store.detectors[(account, region)]
         return {}
 
