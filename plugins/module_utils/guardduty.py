@@ -132,9 +132,25 @@ ERROR_ADVICE = (
     ),
     (
         ("EnableOrganizationAdminAccount",),
+        r"trusted access",
+        "Allow AWS Organizations trusted access for guardduty.amazonaws.com first "
+        "(radiant.aws_onboarding.organizations_trusted_access, or organizations:EnableAWSServiceAccess).",
+    ),
+    (
+        ("EnableOrganizationAdminAccount",),
         r"already|another|different",
         "Another account is already the GuardDuty delegated administrator of the organization in {region}; remove it "
         "first (guardduty_organization_admin state=absent with its account id) if you really want to switch.",
+    ),
+    (
+        ("EnableOrganizationAdminAccount",),
+        r"not a member of the organization",
+        "Account {account_id} is not an account of this organization; a delegated administrator must be one.",
+    ),
+    (
+        ("DisableOrganizationAdminAccount",),
+        r"not the delegated administrator",
+        "Account {account_id} is not the GuardDuty delegated administrator in {region}; nothing to remove.",
     ),
     (
         _ADMIN,
@@ -151,32 +167,60 @@ ERROR_ADVICE = (
     (
         _MEMBER_WRITES,
         r"email",
-        "Use the account's root user email address for {account_id} (GuardDuty verifies it for invitations; "
-        "seed 004's CSV 'Account ID,Email').",
+        "Use the account's root user email address for {account_id} (GuardDuty checks it; seed 004's CSV "
+        "'Account ID,Email' lists it).",
+    ),
+    (
+        _MEMBER_WRITES,
+        r"not a valid (?:aws )?account id",
+        "{account_id} is not a 12-digit AWS account id; fix the account list.",
+    ),
+    (
+        _MEMBER_WRITES,
+        r"add itself",
+        "The administrator account {account_id} cannot be its own member; leave it out of the member list.",
+    ),
+    (
+        _MEMBER_WRITES,
+        r"is an administrator account|administrator \(master\) account with member",
+        "Account {account_id} is itself a GuardDuty administrator with members in {region}; an account cannot be "
+        "an administrator and a member at once: remove its members first or leave it out.",
     ),
     (
         _MEMBER_WRITES,
         r"already (?:a )?member|another (?:administrator|master)|associated with (?:another|a different)",
-        "The account is already a member of another GuardDuty administrator in {region}; it must leave that "
-        "administrator (DisassociateFromAdministratorAccount) first.",
+        "Account {account_id} is already a member of another GuardDuty administrator in {region}; it must leave "
+        "that administrator first (DisassociateFromAdministratorAccount, or that administrator removes it).",
     ),
     (
         _MEMBER_WRITES,
-        r"not (?:an )?associated|not a member|is not (?:a|an) (?:guardduty )?member",
-        "The account is not an associated member yet (AWS is eventually consistent, or the invitation is still "
-        "pending); re-run once its relationship status is Enabled.",
+        r"not (?:an )?associated|not a member",
+        "Account {account_id} is not an associated member (yet): it must be a member with relationship status "
+        "Enabled (organization accounts right after CreateMembers, invited accounts once they accept).",
     ),
     (
-        _MEMBER_WRITES,
-        r"administrator|master|delegated|organization",
-        "Manage members from the GuardDuty delegated administrator (or the invitation administrator) account of "
-        "{region}; the account itself cannot be its own member.",
+        ("AcceptAdministratorInvitation", "AcceptInvitation"),
+        r"administrator \(master\) account with member|member accounts and cannot",
+        "This account is itself a GuardDuty administrator with members in {region}; an account cannot be an "
+        "administrator and a member at once (seed 004): remove its members first.",
+    ),
+    (
+        ("AcceptAdministratorInvitation", "AcceptInvitation"),
+        r"already associated",
+        "This account already has another GuardDuty administrator in {region}; leave it first "
+        "(guardduty_invitation state=absent administrator_account_id=<that account>).",
     ),
     (
         ("AcceptAdministratorInvitation", "AcceptInvitation", "DeclineInvitations"),
         r"invitation",
         "There is no valid pending invitation from {administrator_id} in {region}; ask that administrator to "
         "create and invite this account (radiant.aws_onboarding.guardduty_members) and run again.",
+    ),
+    (
+        ("DisassociateFromAdministratorAccount", "DisassociateFromMasterAccount"),
+        r"organization",
+        "Organization members cannot leave their GuardDuty administrator themselves; the delegated administrator "
+        "removes them (guardduty_members state=absent).",
     ),
     (
         _PUBLISHING,

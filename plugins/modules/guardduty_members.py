@@ -1,0 +1,421 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: guardduty_members
+short_description: Manage the member accounts of a GuardDuty administrator in one region
+version_added: 1.0.0
+description:
+  - Run with the credentials of the GuardDuty delegated administrator (or of an invitation administrator).
+  - Makes the given accounts members of the administrator's detector, in batches of at most 50 accounts per
+    API call. Organization accounts are associated directly (CreateMembers). Accounts outside the
+    organization (O(accounts[].invite=true)) are created and invited (InviteMembers); they become C(Enabled)
+    when they accept (radiant.aws_onboarding.guardduty_invitation).
+  - Reports each account's relationship status.
+  - Optionally manages the protection plans of the members (UpdateMemberDetectors, batched), as seed 003's
+    selective member toggles, and removes members that are not listed.
+  - O(state=absent) disassociates and deletes the listed accounts.
+  - Accounts AWS does not process (UnprocessedAccounts) are never ignored. The module applies everything it
+    can, then fails listing each account with AWS's reason and what to fix.
+author:
+  - Radiant Security onboarding contributors
+options:
+  accounts:
+    description:
+      - The accounts to manage.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      account_id:
+        description: 12-digit AWS account id.
+        type: str
+        required: true
+      email:
+        description:
+          - The account's root user email address. GuardDuty requires it to create a member and checks it
+            for invitations. Not needed with O(state=absent).
+        type: str
+      invite:
+        description:
+          - V(true) for an account outside the organization, which must be invited and accept.
+          - V(false) for an organization account, which the delegated administrator associates directly.
+        type: bool
+        default: false
+  state:
+    description:
+      - V(present) makes the accounts members; V(absent) disassociates and deletes them.
+    type: str
+    choices: [present, absent]
+    default: present
+  purge_members:
+    description:
+      - With O(state=present), also disassociate and delete every member that is not in O(accounts).
+    type: bool
+    default: false
+  invitation_message:
+    description: Message sent with invitations.
+    type: str
+  disable_email_notification:
+    description:
+      - Do not email the invited account's root user (the invitation still appears in GuardDuty and in the
+        account's Personal Health Dashboard).
+    type: bool
+    default: false
+  features:
+    description:
+      - Protection plans of the members (organization accounts and accepted invitations, i.e. members whose
+        relationship status is C(Enabled)), compared with each member's current plans as sets.
+      - Members that are not C(Enabled) yet are skipped and listed in RV(features_pending).
+      - Features that are not listed are left as they are unless O(purge_features=true).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The feature's name as the GuardDuty API spells it, for example C(S3_DATA_EVENTS).
+        type: str
+        required: true
+      status:
+        description: Whether the feature is on.
+        type: str
+        choices: [ENABLED, DISABLED]
+        default: ENABLED
+      additional_configuration:
+        description: Additional configuration of the feature.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: The additional configuration's name, for example C(EKS_ADDON_MANAGEMENT).
+            type: str
+            required: true
+          status:
+            description: Whether it is on.
+            type: str
+            choices: [ENABLED, DISABLED]
+            default: ENABLED
+  purge_features:
+    description: Switch off, on the members, every feature that O(features) does not list.
+    type: bool
+    default: false
+  wait:
+    description: Wait until the organization accounts just added report C(Enabled).
+    type: bool
+    default: true
+  wait_timeout:
+    description: How long to wait, in seconds.
+    type: int
+    default: 120
+notes:
+  - Check mode makes no write call. Protection plans of accounts that are not members yet cannot be
+    compared in check mode; they are compared on the real run.
+  - Removing organization members fails while organization auto-enable is C(ALL); the error says so.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Make organization accounts members, with every protection plan (seed 000 step 10-11)
+  radiant.aws_onboarding.guardduty_members:
+    region: us-east-1
+    accounts: "{{ org_accounts | map('combine', {'invite': false}) }}"
+    features:
+      - name: S3_DATA_EVENTS
+      - name: EKS_AUDIT_LOGS
+      - name: EBS_MALWARE_PROTECTION
+      - name: RDS_LOGIN_EVENTS
+      - name: LAMBDA_NETWORK_LOGS
+      - name: RUNTIME_MONITORING
+
+- name: Invite accounts outside the organization (seed 004)
+  radiant.aws_onboarding.guardduty_members:
+    region: us-east-1
+    accounts:
+      - account_id: "990000000001"
+        email: root+outside-01@partner1.test
+        invite: true
+    invitation_message: Radiant Security onboarding
+
+- name: Disable S3 Protection for two members only (seed 003)
+  radiant.aws_onboarding.guardduty_members:
+    region: us-east-1
+    accounts:
+      - account_id: "111122223333"
+        email: aws+a@example.test
+      - account_id: "444455556666"
+        email: aws+b@example.test
+    features:
+      - name: S3_DATA_EVENTS
+        status: DISABLED
+
+- name: Remove members
+  radiant.aws_onboarding.guardduty_members:
+    region: us-east-1
+    state: absent
+    accounts:
+      - account_id: "111122223333"
+"""
+
+RETURN = r"""
+detector_id:
+  description: The administrator's detector in the region.
+  returned: always
+  type: str
+  sample: 12abc34d567e8fa901bc2d34e56789f0
+members:
+  description:
+    - The listed accounts' member records after the run (predicted in check mode), sorted by account id.
+    - Accounts that are not members (after O(state=absent)) are not listed.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    account_id:
+      description: Member account id.
+      type: str
+      sample: "111122223333"
+    email:
+      description: Email the member was created with.
+      type: str
+      sample: aws+a@example.test
+    relationship_status:
+      description:
+        - C(Created), C(Invited), C(Enabled), C(Disabled), C(Removed), C(Resigned),
+          C(EmailVerificationInProgress) or C(EmailVerificationFailed).
+      type: str
+      sample: Enabled
+    administrator_id:
+      description: The administrator account.
+      type: str
+      sample: "123456789012"
+    detector_id:
+      description: The member's detector id, when it has one.
+      type: str
+      sample: 4b2fd2ad5a0f4e1c8e1d0d5cfe7b1a11
+    invited_at:
+      description: When the invitation was sent (invited accounts only).
+      type: str
+      sample: "2026-11-21T10:00:00.000Z"
+    updated_at:
+      description: Last change of the record.
+      type: str
+      sample: "2026-11-21T10:00:00.000Z"
+created:
+  description: Accounts created as members by this run.
+  returned: always
+  type: list
+  elements: str
+  sample: ["111122223333"]
+invited:
+  description: Accounts invited by this run.
+  returned: always
+  type: list
+  elements: str
+  sample: ["990000000001"]
+pending:
+  description: Invited accounts that have not accepted yet (nothing to do until they do).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+removed:
+  description: Accounts disassociated and deleted by this run.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+features_updated:
+  description: Members whose protection plans this run changed.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+features_pending:
+  description: Listed accounts whose protection plans could not be managed because they are not Enabled members.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+unprocessed_accounts:
+  description: Accounts AWS did not process, with the operation and AWS's reason (the module fails when there are any).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - account_id: "990000000009"
+      operation: CreateMembers
+      result: The request is rejected because the email address does not match the email address of the account.
+"""
+
+try:
+    import botocore  # noqa: F401 (AnsibleAWSModule reports a missing botocore)
+except ImportError:
+    pass
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
+    GuardDutyError,
+    fail,
+    guardduty_client,
+    require_detector_id,
+    unprocessed_message,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
+    FeatureError,
+    check_exclusive,
+    feature_option_spec,
+    features_for_diff,
+    features_from_params,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_members import (
+    CREATED,
+    ENABLED,
+    MemberManager,
+    desired_accounts,
+    member_result,
+    plan_is_empty,
+    plan_member_features,
+    plan_membership,
+    predicted_statuses,
+)
+
+
+def run(module, client, region):
+    params = module.params
+    state = params["state"]
+    desired = desired_accounts(params["accounts"])
+    features = features_from_params(params["features"])
+    check_exclusive(features)
+    detector_id = require_detector_id(client, region, "managing GuardDuty members")
+    manager = MemberManager(client, detector_id, region)
+
+    current = manager.members()
+    plan = plan_membership(current, desired, state=state, purge=params["purge_members"])
+    before = {account_id: member["RelationshipStatus"] for account_id, member in current.items()
+              if account_id in desired or account_id in plan["remove"]}
+    changed = not plan_is_empty(plan)
+
+    if module.check_mode:
+        final_statuses = predicted_statuses(current, desired, plan)
+        final = {}
+        for account_id, status in final_statuses.items():
+            record = dict(current.get(account_id) or {"AccountId": account_id, "Email": desired[account_id]["email"]})
+            record["RelationshipStatus"] = status
+            final[account_id] = record
+    else:
+        if plan["recreate"]:
+            manager.remove(plan["recreate"])
+        to_create = plan["create"] + plan["recreate"]
+        created = manager.create(to_create, desired) if to_create else []
+        to_invite = [a for a in plan["invite"] + plan["recreate"]
+                     if a in created or a not in to_create]
+        if to_invite:
+            manager.invite(to_invite, params["invitation_message"], params["disable_email_notification"])
+        if plan["remove"]:
+            manager.remove(plan["remove"])
+        if params["wait"] and state == "present":
+            manager.wait_enabled([a for a in created if not desired[a]["invite"]], params["wait_timeout"])
+        final = manager.members() if changed else current
+
+    # Protection plans of the listed members that are Enabled.
+    features_pending = []
+    feature_before, feature_after = {}, {}
+    if state == "present" and (features or params["purge_features"]):
+        enabled = sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == ENABLED
+                         and (not module.check_mode or current.get(a, {}).get("RelationshipStatus") == ENABLED))
+        features_pending = sorted(a for a in desired if a not in enabled)
+        current_features = manager.member_features(enabled) if enabled else {}
+        feature_changes = plan_member_features(current_features, features, purge=params["purge_features"])
+        for account_id, account_changes in feature_changes.items():
+            feature_before[account_id] = features_for_diff(
+                {name: current_features[account_id].get(name, {"value": None, "additional": {}})
+                 for name in account_changes})
+            feature_after[account_id] = features_for_diff(account_changes)
+        if feature_changes:
+            changed = True
+            if not module.check_mode:
+                manager.update_features(feature_changes)
+            else:
+                manager.done["features_updated"] = sorted(feature_changes)
+
+    if module.check_mode:
+        manager.done["created"] = list(plan["create"] + plan["recreate"])
+        manager.done["invited"] = list(plan["invite"] + plan["recreate"])
+        manager.done["removed"] = list(plan["remove"])
+
+    members = [member_result(final[a]) for a in sorted(desired) if a in final]
+    after = {account_id: final[account_id]["RelationshipStatus"] for account_id in before.keys() | desired.keys()
+             if account_id in final}
+    result = dict(
+        changed=changed,
+        detector_id=detector_id,
+        members=members,
+        pending=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == "Invited"),
+        features_pending=features_pending,
+        unprocessed_accounts=manager.unprocessed,
+        **manager.progress()
+    )
+    if module._diff:
+        result["diff"] = diff_of(
+            {"relationship_status": before, "member_features": feature_before},
+            {"relationship_status": after, "member_features": feature_after},
+        )
+
+    problems = []
+    if manager.unprocessed:
+        problems.append(unprocessed_message(manager.unprocessed, "manage GuardDuty members", {"region": region}))
+    not_associated = sorted(a for a in desired if state == "present" and not desired[a]["invite"]
+                            and final.get(a, {}).get("RelationshipStatus") == CREATED)
+    if not_associated and not module.check_mode:
+        problems.append(
+            "Account(s) {0} were created but not associated: they are not organization accounts of this delegated "
+            "administrator. Set invite: true for accounts outside the organization.".format(", ".join(not_associated))
+        )
+    if problems:
+        module.fail_json(msg=" ".join(problems), **result)
+    module.exit_json(**result)
+
+
+def main():
+    argument_spec = dict(
+        accounts=dict(
+            type="list",
+            elements="dict",
+            required=True,
+            options=dict(
+                account_id=dict(type="str", required=True),
+                email=dict(type="str"),
+                invite=dict(type="bool", default=False),
+            ),
+        ),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        purge_members=dict(type="bool", default=False),
+        invitation_message=dict(type="str"),
+        disable_email_notification=dict(type="bool", default=False),
+        features=feature_option_spec("status"),
+        purge_features=dict(type="bool", default=False),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=120),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    client = guardduty_client(module)
+    try:
+        run(module, client, module.region)
+    except FeatureError as e:
+        module.fail_json(msg=str(e))
+    except GuardDutyError as e:
+        fail(module, e)
+
+
+if __name__ == "__main__":
+    main()
