@@ -285,11 +285,9 @@ def delegated_admin_org(account: str, region: str) -> str | None:
 def _require_delegated_admin(account, region) -> str:
     org_id = delegated_admin_org(account, region)
     if org_id is None:
-        # API_UpdateOrganizationConfiguration: "only the delegated administrator can run this API".
-        raise bad_request(
-            "The request is rejected because the current account is not the GuardDuty delegated administrator "
-            "account for the organization."
-        )
+        # API_UpdateOrganizationConfiguration: only the delegated administrator can run it. AWS's text,
+        # as quoted in aws-security-reference-architecture-examples issue 141:
+        raise bad_request("The request failed because you do not have required AWS Organization master permission.")
     return org_id
 
 
