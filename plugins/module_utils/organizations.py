@@ -10,6 +10,7 @@ ListOrganizationalUnitsForParent and ListAccountsForParent (which returns full a
 records), so each account is read exactly once and its OU path is known without a
 ListParents call per account. Calls = for every parent (root and each OU),
 ceil(child OUs / 20) + ceil(accounts / 20), at least 1 each (AWS's page size is 20).
+Parents of the same tree level are read concurrently.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,7 +22,13 @@ try:
 except ImportError:
     BotoCoreError = ClientError = Exception  # reported by AnsibleAWSModule / the plugin
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# Parents read at the same time while walking the OU tree (Organizations throttles bursts;
+# the retrying paginator backs off when it does).
+WALK_WORKERS = 4
 
 MANAGEMENT_ONLY_HINT = (
     "run it with credentials of the organization's management account (the caller here is {caller})"
@@ -129,23 +136,39 @@ def read_organization(client, caller=None):
     }
 
 
-def walk_tree(client, root_id):
-    """(OUs, accounts) under ``root_id``, breadth first; OUs sorted by path, accounts by id."""
+def _read_parent(client, parent):
+    """Accounts and child OUs of one parent: ``parent`` is (id, path, OU ids from the root)."""
+    parent_id, parent_path, parent_ids = parent
+    accounts = []
+    for account in _paginate(client, "list_accounts_for_parent", "Accounts", ParentId=parent_id):
+        record = account_record(account, parent_id if parent_path else None, parent_path)
+        record["ou_ids"] = list(parent_ids)
+        accounts.append(record)
+    ous = []
+    for ou in _paginate(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id):
+        path = "{0}/{1}".format(parent_path, ou["Name"]) if parent_path else ou["Name"]
+        ous.append({"id": ou["Id"], "arn": ou.get("Arn"), "name": ou["Name"], "path": path, "parent_id": parent_id})
+    return accounts, ous
+
+
+def walk_tree(client, root_id, workers=WALK_WORKERS):
+    """(OUs, accounts) under ``root_id``; OUs sorted by path, accounts by id.
+
+    The tree is read level by level; the parents of one level are read concurrently (each
+    parent's pages stay sequential), which divides the wall time of a wide organization
+    without adding calls. Throttling is absorbed by the retrying paginator.
+    """
     ous = []
     accounts = []
-    pending = [(root_id, "", [])]
-    while pending:
-        parent_id, parent_path, parent_ids = pending.pop(0)
-        for account in _paginate(client, "list_accounts_for_parent", "Accounts", ParentId=parent_id):
-            record = account_record(account, parent_id if parent_path else None, parent_path)
-            record["ou_ids"] = list(parent_ids)
-            accounts.append(record)
-        for ou in _paginate(client, "list_organizational_units_for_parent", "OrganizationalUnits",
-                            ParentId=parent_id):
-            path = "{0}/{1}".format(parent_path, ou["Name"]) if parent_path else ou["Name"]
-            ous.append({"id": ou["Id"], "arn": ou.get("Arn"), "name": ou["Name"], "path": path,
-                        "parent_id": parent_id})
-            pending.append((ou["Id"], path, parent_ids + [ou["Id"]]))
+    level = [(root_id, "", [])]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        while level:
+            next_level = []
+            for parent, (parent_accounts, child_ous) in zip(level, pool.map(lambda p: _read_parent(client, p), level)):
+                accounts.extend(parent_accounts)
+                ous.extend(child_ous)
+                next_level.extend((ou["id"], ou["path"], parent[2] + [ou["id"]]) for ou in child_ous)
+            level = next_level
     ous.sort(key=lambda ou: ou["path"])
     accounts.sort(key=lambda account: account["id"])
     return ous, accounts
