@@ -245,10 +245,12 @@ def test_member_account_exports_to_the_log_account_bucket(aws, sample_org):
             DestinationProperties={"DestinationArn": destination_arn, "KmsKeyArn": key_arn},
         )
 
-    # A prefix folder in another account's bucket must already exist (DESIGN, user guide).
+    # A prefix folder in another account's bucket must already exist (DESIGN, aws-cli issue 10483).
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         create(f"arn:aws:s3:::{BUCKET}/guardduty")
-    assert excinfo.value.response["Error"]["Message"] == PERMISSION_DENIED
+    assert (
+        excinfo.value.response["Error"]["Message"] == "The request failed because the resource folder does not exist."
+    )
     s3.put_object(Bucket=BUCKET, Key="guardduty/", Body=b"")
     create(f"arn:aws:s3:::{BUCKET}/guardduty")
     member_gd.create_sample_findings(DetectorId=member_detector, FindingTypes=["Recon:EC2/PortProbeUnprotectedPort"])

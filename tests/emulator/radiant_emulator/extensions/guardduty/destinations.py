@@ -29,6 +29,9 @@ PERMISSION_DENIED = (
     "The request failed because the input destinationArn or kmsKeyArn does not have proper permissions "
     "for the given KMS or destination."
 )
+# A prefix folder that does not exist in another account's bucket: AWS names it "resource folder
+# does not exist" (aws-cli issue 10483, which quotes the failure of Create/UpdatePublishingDestination).
+FOLDER_MISSING = "The request failed because the resource folder does not exist."
 UNABLE = "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY"
 SAMPLE_TYPES = (
     "Recon:EC2/PortProbeUnprotectedPort",
@@ -100,7 +103,7 @@ def export_problem(detector, destination_arn: str, kms_key_arn: str) -> str | No
 
         keys = s3_backends[owner]["aws"].buckets[bucket_name].keys
         if not any(name.startswith(prefix + "/") for name in keys.keys()):
-            return f"folder {prefix}/ does not exist in bucket {bucket_name}"
+            return FOLDER_MISSING
     context = {
         "aws:SourceAccount": detector.account,
         "aws:SourceArn": detector.arn,
@@ -121,6 +124,14 @@ def export_problem(detector, destination_arn: str, kms_key_arn: str) -> str | No
     if not policy_eval.allows(key.policy, principals, "kms:GenerateDataKey", key.arn, context):
         return "key policy does not allow kms:GenerateDataKey"
     return None
+
+
+def _check_export(detector, destination_arn: str, kms_key_arn: str) -> None:
+    problem = export_problem(detector, destination_arn, kms_key_arn)
+    if problem == FOLDER_MISSING:
+        raise bad_request(FOLDER_MISSING)
+    if problem is not None:
+        raise bad_request(PERMISSION_DENIED)
 
 
 def _properties(params: dict) -> tuple[str, str]:
@@ -149,8 +160,7 @@ def create_publishing_destination(account, region, params):
             raise bad_request(
                 "The request is rejected because a publishing destination already exists for the detector."
             )
-        if export_problem(detector, destination_arn, kms_key_arn) is not None:
-            raise bad_request(PERMISSION_DENIED)
+        _check_export(detector, destination_arn, kms_key_arn)
         destination = Destination(detector, destination_arn, kms_key_arn, params.get("Tags"))
         detector.destinations[destination.id] = destination
         return {"DestinationId": destination.id}
@@ -200,8 +210,7 @@ def update_publishing_destination(account, region, params):
         destination_arn, kms_key_arn = _properties(params)
         destination_arn = destination_arn or destination.destination_arn
         kms_key_arn = kms_key_arn or destination.kms_key_arn
-        if export_problem(destination.detector, destination_arn, kms_key_arn) is not None:
-            raise bad_request(PERMISSION_DENIED)
+        _check_export(destination.detector, destination_arn, kms_key_arn)
         destination.destination_arn, destination.kms_key_arn = destination_arn, kms_key_arn
         destination.status, destination.failure_started = "PUBLISHING", 0
         return {}
