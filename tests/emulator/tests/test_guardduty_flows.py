@@ -105,6 +105,10 @@ def test_delegated_admin_needs_trusted_access_and_the_management_account(aws, sa
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         gd.enable_organization_admin_account(AdminAccountId=sample_org["members"][0]["id"])
     assert "already enabled" in _error(excinfo)[1]
+    # Organizations lists the account as GuardDuty's delegated administrator.
+    org = aws("organizations")
+    delegated = org.list_delegated_administrators(ServicePrincipal="guardduty.amazonaws.com")
+    assert [a["Id"] for a in delegated["DelegatedAdministrators"]] == [admin]
     # Per region: us-west-2 has no admin yet.
     assert aws("guardduty", "us-west-2").list_organization_admin_accounts()["AdminAccounts"] == []
     gd.disable_organization_admin_account(AdminAccountId=admin)
@@ -112,6 +116,9 @@ def test_delegated_admin_needs_trusted_access_and_the_management_account(aws, sa
         {"AdminAccountId": admin, "AdminStatus": "DISABLE_IN_PROGRESS"}
     ]
     assert gd.list_organization_admin_accounts()["AdminAccounts"] == []
+    assert (
+        org.list_delegated_administrators(ServicePrincipal="guardduty.amazonaws.com")["DelegatedAdministrators"] == []
+    )
 
 
 def test_organization_configuration_only_for_the_delegated_admin(aws, sample_org):

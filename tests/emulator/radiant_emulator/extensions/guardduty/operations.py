@@ -247,6 +247,18 @@ def disable_organization_admin_account(account, region, params):
                 "The request is rejected because the input account is not the delegated administrator account."
             )
         current["status"] = "DISABLE_IN_PROGRESS"
+        still_admin = any(
+            entry["account"] == admin and entry["status"] == "ENABLED"
+            for (org, _region), entry in store.org_admins.items()
+            if org == org_id
+        )
+        if admin != account and not still_admin:
+            try:  # Organizations no longer lists it as GuardDuty's delegated administrator.
+                _org_backend(account).deregister_delegated_administrator(
+                    AccountId=admin, ServicePrincipal=GUARDDUTY_PRINCIPAL
+                )
+            except Exception:  # not registered (e.g. enabled before trusted access rules changed)
+                pass
         members = store.members_of(admin, region)
         for member_id, member in list(members.items()):
             if member.via_organization:
