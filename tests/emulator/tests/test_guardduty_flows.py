@@ -480,3 +480,21 @@ def test_stop_and_start_monitoring_members(aws, sample_org):
         "UnprocessedAccounts"
     ]
     assert unprocessed["AccountId"] == "111111111111"
+
+
+def test_deprecated_data_sources_map_onto_features(aws):
+    gd = aws("guardduty")
+    detector_id = gd.create_detector(
+        Enable=True, DataSources={"S3Logs": {"Enable": False}, "Kubernetes": {"AuditLogs": {"Enable": False}}}
+    )["DetectorId"]
+    detector = gd.get_detector(DetectorId=detector_id)
+    status = feature_status(detector)
+    assert status["S3_DATA_EVENTS"] == status["EKS_AUDIT_LOGS"] == "DISABLED"
+    assert detector["DataSources"]["Kubernetes"]["AuditLogs"]["Status"] == "DISABLED"
+    gd.update_detector(DetectorId=detector_id, DataSources={"S3Logs": {"Enable": True}})
+    detector = gd.get_detector(DetectorId=detector_id)
+    assert feature_status(detector)["S3_DATA_EVENTS"] == "ENABLED"
+    assert detector["DataSources"]["S3Logs"]["Status"] == "ENABLED"
+    assert feature_status(detector)["EKS_AUDIT_LOGS"] == "DISABLED"  # untouched
+    gd.update_detector(DetectorId=detector_id, Enable=False)
+    assert gd.get_detector(DetectorId=detector_id)["Status"] == "DISABLED"
