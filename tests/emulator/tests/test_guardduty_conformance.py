@@ -108,6 +108,17 @@ def test_every_emulated_operation_conforms_to_the_botocore_model(recorded, sampl
     finding_ids = client.list_findings(DetectorId=detector_id)["FindingIds"]
     assert len(finding_ids) == 10  # the administrator sees its member's findings too
     client.get_findings(DetectorId=detector_id, FindingIds=finding_ids)
+    client.create_filter(
+        DetectorId=detector_id,
+        Name="archive-samples",
+        Action="ARCHIVE",
+        FindingCriteria={"Criterion": {"type": {"Eq": ["Recon:EC2/PortProbeUnprotectedPort"]}}},
+    )
+    client.update_filter(DetectorId=detector_id, FilterName="archive-samples", Rank=2)
+    assert client.get_filter(DetectorId=detector_id, FilterName="archive-samples")["Rank"] == 2
+    assert client.list_filters(DetectorId=detector_id)["FilterNames"] == ["archive-samples"]
+    client.tag_resource(ResourceArn=f"{detector_arn}/filter/archive-samples", Tags={"team": "security"})
+    client.delete_filter(DetectorId=detector_id, FilterName="archive-samples")
     client.tag_resource(ResourceArn=detector_arn, Tags={"team": "security"})
     client.list_tags_for_resource(ResourceArn=detector_arn)
     client.untag_resource(ResourceArn=detector_arn, TagKeys=["team"])

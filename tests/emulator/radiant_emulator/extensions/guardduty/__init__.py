@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from . import destinations, operations, state, wire
+from . import destinations, filters, operations, state, wire
 from .errors import GuardDutyError
 
 OPERATIONS = {
@@ -45,6 +45,7 @@ OPERATIONS = {
     "DisassociateFromAdministratorAccount": operations.disassociate_from_administrator_account,
     "DisassociateFromMasterAccount": operations.disassociate_from_master_account,
     **destinations.OPERATIONS,
+    **filters.OPERATIONS,
 }
 
 CATCH_ALL = "{0}/.*$"

@@ -368,7 +368,16 @@ def _tagged(account, arn: str):
                 return detector
             if len(path) == 4 and path[2] == "publishingDestination" and path[3] in detector.destinations:
                 return detector.destinations[path[3]]
+            if len(path) == 4 and path[2] == "filter" and path[3] in detector.filters:
+                return _FilterTags(detector.filters[path[3]])
     raise bad_request("The request is rejected because the input resourceArn is not owned by the current account.")
+
+
+class _FilterTags:
+    """A filter record seen as a taggable resource."""
+
+    def __init__(self, record: dict):
+        self.tags = record.setdefault("Tags", {})
 
 
 def tag_resource(account, region, params):

@@ -31,6 +31,7 @@ class Detector:
         self.updated_at = self.created_at
         self.destinations: dict[str, Destination] = {}
         self.findings: dict[str, dict] = {}
+        self.filters: dict[str, dict] = {}
 
     @property
     def arn(self) -> str:
