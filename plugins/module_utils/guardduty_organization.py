@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""GuardDuty and AWS Organizations: the delegated administrator (from the management
+account) and the organization configuration (from the delegated administrator)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+try:
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
+    GuardDutyError,
+    describe_organization_configuration,
+    explain,
+    list_organization_admin_accounts,
+    require_detector_id,
+    wait_or_explain,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
+    AUTO_ENABLE_NONE,
+    features_for_diff,
+    features_from_api,
+    features_to_api,
+    features_to_result,
+    plan_features,
+)
+
+ADMIN_ENABLED = "ENABLED"
+
+
+def _admins(client, region, account_id):
+    try:
+        return {a["AdminAccountId"]: a.get("AdminStatus") for a in list_organization_admin_accounts(client)}
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(
+            e, "list the GuardDuty delegated administrators in {0}".format(region),
+            {"region": region, "account_id": account_id},
+        ) from e
+
+
+def _admin_view(admins, account_id):
+    status = admins.get(account_id)
+    return {"admin_account_id": account_id if status else None, "admin_status": status}
+
+
+def admin_accounts_result(admins):
+    return [{"admin_account_id": k, "admin_status": v} for k, v in sorted(admins.items())]
+
+
+def ensure_organization_admin(client, region, account_id, state="present", wait=True, wait_timeout=120,
+                              check_mode=False):
+    """Make ``account_id`` the region's delegated administrator, or remove it.
+
+    Another administrator already in place is an error: switching silently would move
+    every member to a different account.
+    """
+    context = {"region": region, "account_id": account_id}
+    admins = _admins(client, region, account_id)
+    before = _admin_view(admins, account_id)
+    if state == "present":
+        others = sorted(other for other, status in admins.items() if other != account_id and status == ADMIN_ENABLED)
+        if others:
+            raise GuardDutyError(
+                "Account {0} is already the GuardDuty delegated administrator of the organization in {1}; this module "
+                "never switches administrators silently (every member would move). Remove it first with "
+                "radiant.aws_onboarding.guardduty_organization_admin account_id={0} state=absent, then run again."
+                .format(others[0], region),
+                admin_accounts=admin_accounts_result(admins),
+            )
+        if admins.get(account_id) == ADMIN_ENABLED:
+            return {"changed": False, "before": before, "after": before, "admins": admins}
+        after = {"admin_account_id": account_id, "admin_status": ADMIN_ENABLED}
+        if check_mode:
+            return {"changed": True, "before": before, "after": after, "admins": admins}
+        try:
+            client.enable_organization_admin_account(AdminAccountId=account_id, aws_retry=True)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            raise explain(
+                e, "make {0} the GuardDuty delegated administrator in {1}".format(account_id, region), context
+            ) from e
+        if wait:
+            admins = wait_or_explain(
+                lambda: _admins(client, region, account_id),
+                lambda found: found.get(account_id) == ADMIN_ENABLED,
+                wait_timeout,
+                "account {0} to be the ENABLED GuardDuty delegated administrator in {1}".format(account_id, region),
+            )
+        else:
+            admins = _admins(client, region, account_id)
+        return {"changed": True, "before": before, "after": _admin_view(admins, account_id), "admins": admins}
+
+    # absent
+    if admins.get(account_id) != ADMIN_ENABLED:
+        return {"changed": False, "before": before, "after": before, "admins": admins}
+    after = {"admin_account_id": None, "admin_status": None}
+    if check_mode:
+        return {"changed": True, "before": before, "after": after, "admins": admins}
+    try:
+        client.disable_organization_admin_account(AdminAccountId=account_id, aws_retry=True)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(
+            e, "remove {0} as GuardDuty delegated administrator in {1}".format(account_id, region), context
+        ) from e
+    if wait:
+        admins = wait_or_explain(
+            lambda: _admins(client, region, account_id),
+            lambda found: account_id not in found,
+            wait_timeout,
+            "account {0} to stop being the GuardDuty delegated administrator in {1}".format(account_id, region),
+        )
+    else:
+        admins = _admins(client, region, account_id)
+    return {"changed": True, "before": before, "after": _admin_view(admins, account_id), "admins": admins}
+
+
+# --------------------------------------------------------------------------------------
+# Organization configuration (auto-enable), from the delegated administrator.
+# --------------------------------------------------------------------------------------
+def organization_configuration_result(config):
+    if config is None:
+        return None
+    return {
+        "auto_enable_organization_members": config.get("AutoEnableOrganizationMembers"),
+        "member_account_limit_reached": config.get("MemberAccountLimitReached"),
+        "features": features_to_result(features_from_api(config.get("Features"), "AutoEnable"), "auto_enable"),
+    }
+
+
+def read_organization_configuration(client, detector_id, region):
+    try:
+        return describe_organization_configuration(client, detector_id)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(
+            e, "read the GuardDuty organization configuration in {0}".format(region),
+            {"region": region, "detector_id": detector_id},
+        ) from e
+
+
+def _config_view(auto_enable, features):
+    return {"auto_enable_organization_members": auto_enable, "features": features_for_diff(features, "auto_enable")}
+
+
+def ensure_organization_configuration(client, region, auto_enable=None, features=None, purge_features=False,
+                                      check_mode=False):
+    detector_id = require_detector_id(client, region, "the organization configuration")
+    config = read_organization_configuration(client, detector_id, region)
+    current_auto = config.get("AutoEnableOrganizationMembers")
+    current_features = features_from_api(config.get("Features"), "AutoEnable")
+    changes, predicted = plan_features(current_features, features or {}, purge=purge_features,
+                                       off_value=AUTO_ENABLE_NONE)
+    before = _config_view(current_auto, current_features)
+    wanted_auto = auto_enable or current_auto
+    if wanted_auto == current_auto and not changes:
+        return {"changed": False, "before": before, "after": before, "detector_id": detector_id,
+                "configuration": organization_configuration_result(config)}
+    after = _config_view(wanted_auto, predicted)
+    result = {
+        "auto_enable_organization_members": wanted_auto,
+        "member_account_limit_reached": config.get("MemberAccountLimitReached"),
+        "features": features_to_result(predicted, "auto_enable"),
+    }
+    if not check_mode:
+        # Always name the member auto-enable mode: never rely on the deprecated AutoEnable.
+        params = {"DetectorId": detector_id, "AutoEnableOrganizationMembers": wanted_auto}
+        if changes:
+            params["Features"] = features_to_api(changes, "AutoEnable")
+        try:
+            client.update_organization_configuration(aws_retry=True, **params)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            raise explain(
+                e, "update the GuardDuty organization configuration in {0}".format(region),
+                {"region": region, "detector_id": detector_id},
+            ) from e
+        config = read_organization_configuration(client, detector_id, region)
+        after = _config_view(config.get("AutoEnableOrganizationMembers"),
+                             features_from_api(config.get("Features"), "AutoEnable"))
+        result = organization_configuration_result(config)
+    return {"changed": True, "before": before, "after": after, "detector_id": detector_id, "configuration": result}

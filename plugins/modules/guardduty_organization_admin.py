@@ -1,0 +1,136 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: guardduty_organization_admin
+short_description: Manage the GuardDuty delegated administrator of an organization in one region
+version_added: 1.0.0
+description:
+  - Run with the credentials of the organization's management account.
+  - Makes an account of the organization the GuardDuty delegated administrator in the region
+    (EnableOrganizationAdminAccount), or removes it (DisableOrganizationAdminAccount), and waits, with a bound,
+    until AWS reports the change.
+  - When a different account is already the delegated administrator, the module fails and says how to remove
+    it; it never switches administrators silently.
+  - AWS Organizations trusted access for C(guardduty.amazonaws.com) must be allowed first.
+author:
+  - Radiant Security onboarding contributors
+options:
+  account_id:
+    description: The 12-digit id of the account to make (or stop being) the delegated administrator.
+    type: str
+    required: true
+  state:
+    description: V(present) makes the account the administrator; V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  wait:
+    description: Wait until ListOrganizationAdminAccounts reports the account C(ENABLED) (or gone, for V(absent)).
+    type: bool
+    default: true
+  wait_timeout:
+    description: How long to wait, in seconds.
+    type: int
+    default: 120
+notes:
+  - Check mode makes no write call.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Delegate GuardDuty administration to the security account (seed 000 step 8)
+  radiant.aws_onboarding.guardduty_organization_admin:
+    region: us-east-1
+    account_id: "111122223333"
+
+- name: Remove the delegated administrator
+  radiant.aws_onboarding.guardduty_organization_admin:
+    region: us-east-1
+    account_id: "111122223333"
+    state: absent
+"""
+
+RETURN = r"""
+admin_account_id:
+  description: O(account_id) when it is the administrator after the run (predicted in check mode), else null.
+  returned: always
+  type: str
+  sample: "111122223333"
+admin_status:
+  description: C(ENABLED), C(DISABLE_IN_PROGRESS) or null.
+  returned: always
+  type: str
+  sample: ENABLED
+admin_accounts:
+  description: Every delegated administrator AWS lists in the region (before the change in check mode).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    admin_account_id:
+      description: Administrator account id.
+      type: str
+      sample: "111122223333"
+    admin_status:
+      description: C(ENABLED) or C(DISABLE_IN_PROGRESS).
+      type: str
+      sample: ENABLED
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
+    GuardDutyError,
+    fail,
+    guardduty_client,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
+    admin_accounts_result,
+    ensure_organization_admin,
+)
+
+
+def main():
+    argument_spec = dict(
+        account_id=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=120),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        outcome = ensure_organization_admin(
+            guardduty_client(module),
+            module.region,
+            module.params["account_id"],
+            state=module.params["state"],
+            wait=module.params["wait"],
+            wait_timeout=module.params["wait_timeout"],
+            check_mode=module.check_mode,
+        )
+    except GuardDutyError as e:
+        fail(module, e)
+    result = dict(
+        changed=outcome["changed"],
+        admin_account_id=outcome["after"]["admin_account_id"],
+        admin_status=outcome["after"]["admin_status"],
+        admin_accounts=admin_accounts_result(outcome["admins"]),
+    )
+    if module._diff:
+        result["diff"] = diff_of(outcome["before"], outcome["after"])
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: guardduty_organization_configuration
+short_description: Manage GuardDuty's organization auto-enable settings in one region
+version_added: 1.0.0
+description:
+  - Run with the credentials of the GuardDuty delegated administrator.
+  - Sets whether GuardDuty is enabled automatically for the organization's accounts (C(ALL), C(NEW) or
+    C(NONE)) and, per protection plan, whether it is auto-enabled, with its additional configuration
+    (UpdateOrganizationConfiguration, using the current C(autoEnableOrganizationMembers) and C(features)
+    fields, never the deprecated C(autoEnable) and C(dataSources)).
+  - Features are compared as sets; features that are not listed are left as they are unless
+    O(purge_features=true).
+author:
+  - Radiant Security onboarding contributors
+options:
+  auto_enable_organization_members:
+    description:
+      - V(ALL) enables GuardDuty for every account of the organization (existing and new), V(NEW) only for
+        accounts that join from now on, V(NONE) for none. When omitted, the current value is kept.
+      - With V(ALL), organization members cannot be removed (AWS refuses DeleteMembers).
+    type: str
+    choices: [ALL, NEW, NONE]
+  features:
+    description: Per protection plan auto-enable settings.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The feature's name as the GuardDuty API spells it, for example C(S3_DATA_EVENTS).
+        type: str
+        required: true
+      auto_enable:
+        description: For which members the plan is enabled automatically.
+        type: str
+        choices: [ALL, NEW, NONE]
+        default: ALL
+      additional_configuration:
+        description: Additional configuration of the feature, for example C(EKS_ADDON_MANAGEMENT).
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: The additional configuration's name.
+            type: str
+            required: true
+          auto_enable:
+            description: For which members it is enabled automatically.
+            type: str
+            choices: [ALL, NEW, NONE]
+            default: ALL
+  purge_features:
+    description: Set C(NONE) for every feature (and additional configuration of a listed feature) not listed.
+    type: bool
+    default: false
+notes:
+  - Check mode makes no write call.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Auto-enable GuardDuty and S3 Protection for every organization account (seed 003)
+  radiant.aws_onboarding.guardduty_organization_configuration:
+    region: us-east-1
+    auto_enable_organization_members: ALL
+    features:
+      - name: S3_DATA_EVENTS
+        auto_enable: ALL
+
+- name: S3 Protection only for accounts that join from now on
+  radiant.aws_onboarding.guardduty_organization_configuration:
+    region: us-east-1
+    features:
+      - name: S3_DATA_EVENTS
+        auto_enable: NEW
+"""
+
+RETURN = r"""
+detector_id:
+  description: The delegated administrator's detector in the region.
+  returned: always
+  type: str
+  sample: 12abc34d567e8fa901bc2d34e56789f0
+organization_configuration:
+  description: The configuration after the run (predicted in check mode).
+  returned: always
+  type: dict
+  contains:
+    auto_enable_organization_members:
+      description: C(ALL), C(NEW) or C(NONE).
+      type: str
+      sample: ALL
+    member_account_limit_reached:
+      description: Whether the administrator reached its member limit.
+      type: bool
+      sample: false
+    features:
+      description: Every feature's auto-enable setting, sorted by name.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Feature name.
+          type: str
+          sample: S3_DATA_EVENTS
+        auto_enable:
+          description: C(ALL), C(NEW) or C(NONE).
+          type: str
+          sample: ALL
+        additional_configuration:
+          description: Additional configuration, sorted by name, each with C(name) and C(auto_enable).
+          type: list
+          elements: dict
+          sample: [{"name": "EKS_ADDON_MANAGEMENT", "auto_enable": "NONE"}]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
+    GuardDutyError,
+    fail,
+    guardduty_client,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
+    FeatureError,
+    feature_option_spec,
+    features_from_params,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
+    ensure_organization_configuration,
+)
+
+
+def main():
+    argument_spec = dict(
+        auto_enable_organization_members=dict(type="str", choices=["ALL", "NEW", "NONE"]),
+        features=feature_option_spec("auto_enable", choices=("ALL", "NEW", "NONE"), default="ALL"),
+        purge_features=dict(type="bool", default=False),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        outcome = ensure_organization_configuration(
+            guardduty_client(module),
+            module.region,
+            auto_enable=module.params["auto_enable_organization_members"],
+            features=features_from_params(module.params["features"], "auto_enable"),
+            purge_features=module.params["purge_features"],
+            check_mode=module.check_mode,
+        )
+    except FeatureError as e:
+        module.fail_json(msg=str(e))
+    except GuardDutyError as e:
+        fail(module, e)
+    result = dict(
+        changed=outcome["changed"],
+        detector_id=outcome["detector_id"],
+        organization_configuration=outcome["configuration"],
+    )
+    if module._diff:
+        result["diff"] = diff_of(outcome["before"], outcome["after"])
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
