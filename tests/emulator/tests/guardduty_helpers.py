@@ -5,15 +5,6 @@ from __future__ import annotations
 import json
 
 MANAGEMENT = "123456789012"
-ALL_FEATURES = (
-    "S3_DATA_EVENTS",
-    "EKS_AUDIT_LOGS",
-    "EBS_MALWARE_PROTECTION",
-    "RDS_LOGIN_EVENTS",
-    "EKS_RUNTIME_MONITORING",
-    "LAMBDA_NETWORK_LOGS",
-    "RUNTIME_MONITORING",
-)
 
 
 def feature_status(detector_or_member: dict) -> dict[str, str]:

@@ -20,7 +20,7 @@ from ... import policy_eval
 from . import state
 from .errors import OUT_OF_RANGE, bad_request
 from .features import now
-from .operations import _iso, _page, own_detector
+from .operations import iso_timestamp, own_detector, paginate
 from .state import LOCK, Destination
 
 # The text the seed (000) quotes and AWS returns when the bucket or key policy (or the
@@ -200,7 +200,7 @@ def list_publishing_destinations(account, region, params):
         for destination in detector.destinations.values():
             _refresh(destination)
             views.append({"DestinationId": destination.id, "DestinationType": "S3", "Status": destination.status})
-    page, extra = _page(views, params)
+    page, extra = paginate(views, params)
     return {"Destinations": page, **extra}
 
 
@@ -226,7 +226,7 @@ def delete_publishing_destination(account, region, params):
 # -- findings -------------------------------------------------------------------------
 def _sample_finding(detector, finding_type: str) -> dict:
     finding_id = uuid.uuid4().hex
-    stamp = _iso(now())
+    stamp = iso_timestamp(now())
     return {
         "AccountId": detector.account,
         "Arn": f"{detector.arn}/finding/{finding_id}",
@@ -342,7 +342,7 @@ def list_findings(account, region, params):
         criterion = (params.get("FindingCriteria") or {}).get("Criterion") or {}
         findings = [f for f in _visible_findings(detector) if _matches(f, criterion)]
         ids = [f["Id"] for f in sorted(findings, key=lambda f: (f["CreatedAt"], f["Id"]))]
-    page, extra = _page(ids, params)
+    page, extra = paginate(ids, params)
     return {"FindingIds": page, **extra}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .errors import bad_request
 from .features import now
-from .operations import _page, own_detector
+from .operations import own_detector, paginate
 from .state import LOCK
 
 NOT_FOUND = "The request is rejected since no such resource found."  # moto's and AWS's text
@@ -51,7 +51,7 @@ def get_filter(account, region, params):
 def list_filters(account, region, params):
     with LOCK:
         names = sorted(own_detector(account, region, params["DetectorId"]).filters)
-    page, extra = _page(names, params)
+    page, extra = paginate(names, params)
     return {"FilterNames": page, **extra}
 
 

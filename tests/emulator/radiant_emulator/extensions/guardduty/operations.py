@@ -2,7 +2,7 @@
 
 Each function takes the calling account, the region and the parsed request (botocore
 member names, e.g. ``DetectorId``) and returns the response with botocore member names;
-moto's serializer turns that into GuardDuty's camelCase JSON. Behaviour notes cite the
+``wire`` turns that into GuardDuty's camelCase JSON. Behaviour notes cite the
 GuardDuty API reference (docs.aws.amazon.com/guardduty/latest/APIReference/API_<Op>.html)
 or user guide page they follow.
 """
@@ -36,18 +36,18 @@ MANAGEMENT_NOT_ENABLED = (
 )
 
 
-def _iso(stamp) -> str:
+def iso_timestamp(stamp) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
-def _batch(items, name="AccountIds") -> list:
+def _batch(items) -> list:
     items = items or []
     if not 1 <= len(items) <= BATCH_LIMIT:
         raise bad_request(OUT_OF_RANGE)
     return items
 
 
-def _page(items: list, params: dict, default_max: int = 50) -> tuple[list, dict]:
+def paginate(items: list, params: dict, default_max: int = 50) -> tuple[list, dict]:
     max_results = params.get("MaxResults") or default_max
     if not 1 <= int(max_results) <= 50:
         raise bad_request(OUT_OF_RANGE)
@@ -109,11 +109,11 @@ def create_detector(account, region, params):
 
 def detector_view(detector: Detector) -> dict:
     return {
-        "CreatedAt": _iso(detector.created_at),
+        "CreatedAt": iso_timestamp(detector.created_at),
         "FindingPublishingFrequency": detector.frequency,
         "ServiceRole": detector.service_role,
         "Status": detector.status,
-        "UpdatedAt": _iso(detector.updated_at),
+        "UpdatedAt": iso_timestamp(detector.updated_at),
         "DataSources": detector.features.data_sources(detector.service_role),
         "Features": detector.features.result(stamp=detector.created_at),
         "Tags": dict(detector.tags),
@@ -164,7 +164,7 @@ def list_detectors(account, region, params):
     with LOCK:
         detector = state.store().detector(account, region)
         ids = [detector.id] if detector else []
-    page, extra = _page(ids, params)
+    page, extra = paginate(ids, params)
     return {"DetectorIds": page, **extra}
 
 
@@ -279,7 +279,7 @@ def list_organization_admin_accounts(account, region, params):
             if current["status"] == "DISABLE_IN_PROGRESS":
                 # Reported once as in progress, then gone: the disable completes.
                 del store.org_admins[(org_id, region)]
-    page, extra = _page(admins, params)
+    page, extra = paginate(admins, params)
     return {"AdminAccounts": page, **extra}
 
 
@@ -504,12 +504,12 @@ def member_view(member: Member, region: str) -> dict:
         "AdministratorId": member.administrator,
         "Email": member.email,
         "RelationshipStatus": member.status,
-        "UpdatedAt": _iso(member.updated_at),
+        "UpdatedAt": iso_timestamp(member.updated_at),
     }
     if detector is not None:
         view["DetectorId"] = detector.id
     if member.invited_at is not None:
-        view["InvitedAt"] = _iso(member.invited_at)
+        view["InvitedAt"] = iso_timestamp(member.invited_at)
     return view
 
 
@@ -544,7 +544,7 @@ def list_members(account, region, params):
         if only_associated:
             members = [member for member in members if member.status == "Enabled"]
         views = [member_view(member, region) for member in members]
-    page, extra = _page(views, params)
+    page, extra = paginate(views, params)
     return {"Members": page, **extra}
 
 
@@ -680,11 +680,11 @@ def list_invitations(account, region, params):
                 "AccountId": administrator,
                 "InvitationId": invitation.id,
                 "RelationshipStatus": "Invited",
-                "InvitedAt": _iso(invitation.invited_at),
+                "InvitedAt": iso_timestamp(invitation.invited_at),
             }
             for administrator, invitation in sorted(pending.items())
         ]
-    page, extra = _page(views, params)
+    page, extra = paginate(views, params)
     return {"Invitations": page, **extra}
 
 
@@ -775,7 +775,7 @@ def _administrator_view(account, region, params) -> dict:
     if member is not None and member.invitation_id:
         view["InvitationId"] = member.invitation_id
     if member is not None and member.invited_at:
-        view["InvitedAt"] = _iso(member.invited_at)
+        view["InvitedAt"] = iso_timestamp(member.invited_at)
     return view
 
 
