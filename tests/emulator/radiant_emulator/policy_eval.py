@@ -30,8 +30,9 @@ def allows(
     resource: str,
     context: Context | None = None,
 ) -> bool:
-    """Whether ``policy`` lets service ``principal`` (or any of several, e.g. the global and
-    regional forms) perform ``action`` on ``resource`` given request ``context``."""
+    """Whether ``policy`` lets ``principal`` (a service principal, or an account as its id or
+    an IAM ARN; or several, e.g. a service's global and regional forms) perform ``action`` on
+    ``resource`` given request ``context``."""
     document = _load(policy)
     if document is None:
         return False
@@ -100,10 +101,32 @@ def _principal_matches(element, principals: list[str]) -> bool:
     if not isinstance(element, dict):
         return False
     # "AWS": "*" means everyone, service principals included (IAM User Guide, "Principal").
-    if "*" in _as_list(element.get("AWS")):
+    aws_entries = _as_list(element.get("AWS"))
+    if "*" in aws_entries:
         return True
     services = {str(service).lower() for service in _as_list(element.get("Service"))}
-    return any(principal.lower() in services for principal in principals)
+    aws_accounts = {_account_of(entry) for entry in aws_entries} - {None}
+    for principal in principals:
+        account = _account_of(principal)
+        if account is not None:
+            # An account (its root ARN or id) grants any identity of that account; a role or
+            # user ARN is matched by account too, since the emulator knows callers by account.
+            if account in aws_accounts:
+                return True
+        elif principal.lower() in services:
+            return True
+    return False
+
+
+_ACCOUNT_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")
+
+
+def _account_of(value) -> str | None:
+    value = str(value)
+    if re.fullmatch(r"\d{12}", value):
+        return value
+    match = _ACCOUNT_ARN.match(value)
+    return match.group(1) if match else None
 
 
 @lru_cache(maxsize=512)

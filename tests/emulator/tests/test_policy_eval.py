@@ -121,3 +121,14 @@ def test_negated_operator_matches_absent_key_and_forany():
                       {"aws:SourceArn": "arn:d2"})
     assert not allows(deny_unencrypted, "guardduty.amazonaws.com", "s3:PutObject", "arn:aws:s3:::b/k",
                       {**kms, "aws:SourceArn": "arn:d3"})
+
+
+def test_account_principals():
+    principal = {"AWS": ["arn:aws:iam::222233334444:root", "555566667777"]}
+    policy = {"Statement": [{"Effect": "Allow", "Principal": principal,
+                             "Action": "SNS:Subscribe", "Resource": "arn:aws:sns:us-east-1:111122223333:t"}]}
+    topic = "arn:aws:sns:us-east-1:111122223333:t"
+    assert allows(policy, "arn:aws:iam::222233334444:root", "sns:Subscribe", topic)
+    assert allows(policy, "555566667777", "sns:Subscribe", topic)
+    assert not allows(policy, "arn:aws:iam::999999999999:root", "sns:Subscribe", topic)
+    assert not allows(policy, "s3.amazonaws.com", "sns:Subscribe", topic)

@@ -188,3 +188,27 @@ def test_encrypted_topic_receives_s3_events_only_when_key_allows_s3(aws, bucket)
     kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=_key_policy(allow_s3=True))
     bucket.put_object(Bucket=BUCKET, Key="second.json", Body=b"{}")
     assert _s3_events(sqs, url) == ["second.json"]
+
+
+def test_queue_owner_subscribes_across_accounts_when_topic_policy_allows(aws):
+    sns = aws("sns")
+    topic_arn = sns.create_topic(Name="shared")["TopicArn"]
+    sqs, url, queue_arn = _queue(aws, "subscriber", account=OTHER)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
+                                                                               topic_arn)})
+    subscriber_sns = aws("sns", account=OTHER)
+    with pytest.raises(ClientError) as excinfo:  # the default topic policy admits the owner only
+        subscriber_sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    assert excinfo.value.response["Error"]["Code"] == "AuthorizationError"
+
+    sns.add_permission(TopicArn=topic_arn, Label="radiant-subscribe", AWSAccountId=[OTHER], ActionName=["Subscribe"])
+    subscription = subscriber_sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    assert check_shape("sns", "Subscribe", subscription) == []
+    by_topic = sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
+    assert [s["Endpoint"] for s in by_topic] == [queue_arn]
+    sns.publish(TopicArn=topic_arn, Message="cross-account")
+    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+    assert json.loads(message["Body"])["Message"] == "cross-account"
+
+    subscriber_sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    assert sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"] == []

@@ -26,6 +26,11 @@
   (SNS Developer Guide, "Sending Amazon SNS messages to an Amazon SQS queue in a different
   account", https://docs.aws.amazon.com/sns/latest/dg/sns-send-message-to-sqs-cross-account.html).
   Same-account delivery stays as lenient as moto's (no queue-policy check).
+- Cross-account Subscribe (e.g. a queue owner subscribing to another account's topic) needs
+  the topic policy to allow that account SNS:Subscribe (AuthorizationError otherwise); the
+  subscription then belongs to the topic too, so publishing delivers to it and either side
+  can unsubscribe (same SNS Developer Guide page). moto kept it in the subscriber's account
+  only, where the topic never saw it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .. import policy_eval, resources
+from ..errors import AwsError
 
 S3_PRINCIPAL = "s3.amazonaws.com"
 SNS_PRINCIPAL = "sns.amazonaws.com"
@@ -220,11 +226,54 @@ def _subscription_publish(original):
     return publish
 
 
+def _topic_account(arn: str) -> str | None:
+    parts = resources.parse_arn(arn)
+    return parts["account"] if parts else None
+
+
+def _subscribe(original):
+    def subscribe(self, topic_arn, endpoint, protocol):
+        from moto.sns.models import sns_backends
+
+        owner = _topic_account(topic_arn)
+        if owner and owner != self.account_id:
+            topic = self.get_topic(topic_arn)
+            caller = f"arn:aws:iam::{self.account_id}:root"
+            if not policy_eval.allows(topic.policy, caller, "SNS:Subscribe", topic_arn, {}):
+                raise AwsError(
+                    "AuthorizationError",
+                    f"User: {caller} is not authorized to perform: SNS:Subscribe on resource: {topic_arn}",
+                )
+        subscription = original(self, topic_arn, endpoint, protocol)
+        if owner and owner != self.account_id:
+            sns_backends[owner][self.region_name].subscriptions[subscription.arn] = subscription
+        return subscription
+
+    return subscribe
+
+
+def _unsubscribe(original):
+    def unsubscribe(self, subscription_arn):
+        from moto.sns.models import sns_backends
+
+        owner = _topic_account(subscription_arn)
+        owner_backend = sns_backends[owner][self.region_name] if owner and owner != self.account_id else None
+        subscription = self.subscriptions.get(subscription_arn) or (
+            owner_backend.subscriptions.get(subscription_arn) if owner_backend is not None else None
+        )
+        original(self, subscription_arn)
+        if subscription is not None:
+            for account in {owner, subscription.account_id} - {self.account_id, None}:
+                sns_backends[account][self.region_name].subscriptions.pop(subscription_arn, None)
+
+    return unsubscribe
+
+
 def install() -> None:
     from moto.s3 import models as s3_models
     from moto.s3 import notifications
     from moto.s3.responses import S3Response
-    from moto.sns.models import Subscription
+    from moto.sns.models import SNSBackend, Subscription
 
     if getattr(S3Response, "_radiant_notifications", False):
         return
@@ -268,4 +317,6 @@ def install() -> None:
     notifications.send_event = send_event
     notifications.send_test_event = send_test_event
     Subscription.publish = _subscription_publish(Subscription.publish)
+    SNSBackend.subscribe = _subscribe(SNSBackend.subscribe)
+    SNSBackend.unsubscribe = _unsubscribe(SNSBackend.unsubscribe)
     S3Response._radiant_notifications = True
