@@ -157,6 +157,9 @@ def test_nested_ou_deployment_with_client_operation_id(aws, org):
     assert check_shape("cloudformation", "DescribeStackSet", described) == []
     assert described["StackSet"]["OrganizationalUnitIds"] == [org["ous"]["Workloads"]]
     assert described["StackSet"]["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
+    targets = cfn.list_stack_set_auto_deployment_targets(StackSetName="radiant-api-access")
+    assert check_shape("cloudformation", "ListStackSetAutoDeploymentTargets", targets) == []
+    assert targets["Summaries"] == [{"OrganizationalUnitId": org["ous"]["Workloads"], "Regions": ROLE_REGIONS}]
 
     assert _role_exists(aws, org["accounts"]["web"])
     assert _role_exists(aws, org["accounts"]["nonprod"])

@@ -650,6 +650,16 @@ def stop_stack_set_operation(self):
         return EmptyResult()
 
 
+def list_stack_set_auto_deployment_targets(self):
+    """The OUs (and their regions) that auto-deployment serves (API_ListStackSetAutoDeploymentTargets.html)."""
+    params = _params(self)
+    with _lock:
+        record = _find(self, params.get("StackSetName"))
+        summaries = [{"OrganizationalUnitId": ou, "Regions": sorted(regions)} for ou, regions in
+                     sorted(record.ou_targets.items())] if (record.auto_deployment or {}).get("Enabled") else []
+        return ActionResult(_page(params, "Summaries", summaries))
+
+
 def activate_organizations_access(self):
     management = _management_for_access(self)
     management.enable_aws_service_access(ServicePrincipal=TRUSTED_PRINCIPAL)
@@ -759,6 +769,27 @@ def _role_with_managed_policies(create, delete):
     return classmethod(create_role), classmethod(delete_role)
 
 
+def _role_update_with_trust_policy(update):
+    """moto's AWS::IAM::Role update ignores AssumeRolePolicyDocument; CloudFormation updates the
+    role's trust policy in place ("Update requires: No interruption", AWS::IAM::Role,
+    CloudFormation Template Reference:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html)."""
+    import json
+
+    from moto.iam.models import iam_backends
+
+    def update_role(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        role = update.__func__(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        document = cloudformation_json.get("Properties", {}).get("AssumeRolePolicyDocument")
+        if document is not None:
+            if not isinstance(document, str):
+                document = json.dumps(document)
+            iam_backends[account_id]["global"].update_assume_role_policy(role.name, document)
+        return role
+
+    return classmethod(update_role)
+
+
 def _delete_managed_policy(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     """moto leaves an AWS::IAM::ManagedPolicy behind when its stack is deleted. While still
     attached, deleting fails (IAM DeleteConflict) and moto's delete loop retries it after
@@ -796,7 +827,8 @@ def install() -> None:
         create_stack_set, describe_stack_set, list_stack_sets, update_stack_set, delete_stack_set,
         create_stack_instances, update_stack_instances, delete_stack_instances, list_stack_instances,
         describe_stack_instance, describe_stack_set_operation, list_stack_set_operations,
-        list_stack_set_operation_results, stop_stack_set_operation, activate_organizations_access,
+        list_stack_set_operation_results, stop_stack_set_operation, list_stack_set_auto_deployment_targets,
+        activate_organizations_access,
         deactivate_organizations_access, describe_organizations_access,
     ):
         setattr(CloudFormationResponse, handler.__name__, handler)
@@ -810,6 +842,7 @@ def install() -> None:
     Role.create_from_cloudformation_json, Role.delete_from_cloudformation_json = _role_with_managed_policies(
         Role.create_from_cloudformation_json, Role.delete_from_cloudformation_json
     )
+    Role.update_from_cloudformation_json = _role_update_with_trust_policy(Role.update_from_cloudformation_json)
     OrganizationsBackend.move_account = _after_account_change(
         OrganizationsBackend.move_account, lambda kwargs, _result: kwargs.get("AccountId")
     )
