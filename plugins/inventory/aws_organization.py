@@ -30,7 +30,7 @@ description:
     C(groups['suspended_accounts']) reports them.
   - The inventory configuration file must end with C(aws_organization.yml) or C(aws_organization.yaml).
 author:
-  - Radiant onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 extends_documentation_fragment:
   - inventory_cache
   - constructed

@@ -24,7 +24,7 @@ description:
   - Some services have their own call to name their administrator (for example GuardDuty's
     C(EnableOrganizationAdminAccount)), which also registers it here; use that call where the service asks for it.
 author:
-  - Radiant onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   account_id:
     description:

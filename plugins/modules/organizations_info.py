@@ -20,7 +20,7 @@ description:
   - Must run with credentials of the organization's management account (or an Organizations delegated
     administrator); from any other account the module fails with a message saying so.
 author:
-  - Radiant onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options: {}
 extends_documentation_fragment:
   - amazon.aws.common.modules

@@ -20,7 +20,7 @@ description:
   - Must run with credentials of the organization's management account; from any other account
     the module fails with a message saying so.
 author:
-  - Radiant onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   service_principals:
     description:

@@ -24,7 +24,7 @@ description:
   - The request and the resulting policy are validated before anything is written; invalid statements,
     duplicate Sids and a policy over AWS's size limit for the resource type are refused.
 author:
-  - Radiant onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   resource_type:
     description:
