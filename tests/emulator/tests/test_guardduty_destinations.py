@@ -57,9 +57,15 @@ def test_destination_refused_without_policies_then_accepted_with_them(export_set
     assert _refused(setup) == ("BadRequestException", PERMISSION_DENIED)
     setup["kms"].put_key_policy(KeyId=setup["key"], PolicyName="default", Policy=key_policy([setup["detector_arn"]]))
     destination_id = _create(setup)["DestinationId"]
-    described = setup["gd"].describe_publishing_destination(
-        DetectorId=setup["detector_id"], DestinationId=destination_id
-    )
+
+    def describe():
+        return setup["gd"].describe_publishing_destination(
+            DetectorId=setup["detector_id"], DestinationId=destination_id
+        )
+
+    # Verified in the background: PENDING_VERIFICATION first, then PUBLISHING.
+    assert describe()["Status"] == "PENDING_VERIFICATION"
+    described = describe()
     assert described["Status"] == "PUBLISHING"
     assert described["DestinationProperties"] == {"DestinationArn": f"arn:aws:s3:::{BUCKET}", "KmsKeyArn": setup["key"]}
     listed = setup["gd"].list_publishing_destinations(DetectorId=setup["detector_id"])["Destinations"]

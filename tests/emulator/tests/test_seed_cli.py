@@ -210,5 +210,10 @@ def test_seed_000_create_publishing_destination_with_the_cli(cli, aws):
     created = cli(*args)
     assert created.returncode == 0, created.stderr
     assert list(created.json) == ["DestinationId"]
-    described = gd.describe_publishing_destination(DetectorId=detector_id, DestinationId=created.json["DestinationId"])
-    assert described["Status"] == "PUBLISHING"
+    statuses = [
+        gd.describe_publishing_destination(DetectorId=detector_id, DestinationId=created.json["DestinationId"])[
+            "Status"
+        ]
+        for _ in range(2)
+    ]
+    assert statuses == ["PENDING_VERIFICATION", "PUBLISHING"]

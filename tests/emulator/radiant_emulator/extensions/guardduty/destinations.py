@@ -140,7 +140,15 @@ def _properties(params: dict) -> tuple[str, str]:
 
 
 def _refresh(destination: Destination) -> None:
-    """A destination whose policies were changed afterwards stops publishing (status on read)."""
+    """Status on read: a new destination is reported PENDING_VERIFICATION once; one whose
+    policies were changed afterwards stops publishing."""
+    if destination.status == "PENDING_VERIFICATION" and not destination.verification_reported:
+        destination.verification_reported = True
+        return
+    _verify(destination)
+
+
+def _verify(destination: Destination) -> None:
     problem = export_problem(destination.detector, destination.destination_arn, destination.kms_key_arn)
     if problem is None:
         destination.status = "PUBLISHING"
@@ -266,7 +274,7 @@ def _export(detector, findings: list[dict]) -> None:
     from moto.s3.models import s3_backends
 
     for destination in detector.destinations.values():
-        _refresh(destination)
+        _verify(destination)
         if destination.status != "PUBLISHING":
             continue
         bucket_name, prefix = _split_destination(destination.destination_arn)

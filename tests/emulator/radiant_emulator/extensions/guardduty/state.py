@@ -50,7 +50,10 @@ class Destination:
         self.destination_arn = destination_arn
         self.kms_key_arn = kms_key_arn
         self.tags: dict[str, str] = dict(tags or {})
-        self.status = "PUBLISHING"
+        # API_DescribePublishingDestination: a new destination is PENDING_VERIFICATION until
+        # GuardDuty has checked it; reported once as such, then PUBLISHING (or UNABLE_...).
+        self.status = "PENDING_VERIFICATION"
+        self.verification_reported = False
         self.failure_started: int = 0
 
     @property
