@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""GuardDuty and AWS Organizations: the delegated administrator (from the management
-account) and the organization configuration (from the delegated administrator)."""
+"""GuardDuty's administrator relationships: the organization's delegated administrator (from
+the management account), the organization configuration (from the delegated administrator)
+and invitations (from the member account, seed 004)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,9 +17,13 @@ except ImportError:
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     GuardDutyError,
     describe_organization_configuration,
+    ensure_detector,
     explain,
+    find_detector_id,
+    list_invitations,
     list_organization_admin_accounts,
     require_detector_id,
+    unprocessed_message,
     wait_or_explain,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
@@ -181,3 +186,147 @@ def ensure_organization_configuration(client, region, auto_enable=None, features
                              features_from_api(config.get("Features"), "AutoEnable"))
         result = organization_configuration_result(config)
     return {"changed": True, "before": before, "after": after, "detector_id": detector_id, "configuration": result}
+
+
+# --------------------------------------------------------------------------------------
+# Invitations, from the member account (seed 004): accept only the expected administrator.
+# --------------------------------------------------------------------------------------
+def _administrator(client, detector_id, region):
+    if detector_id is None:
+        return {}
+    try:
+        return client.get_administrator_account(DetectorId=detector_id, aws_retry=True).get("Administrator") or {}
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(e, "read this account's GuardDuty administrator in {0}".format(region),
+                      {"region": region, "detector_id": detector_id}) from e
+
+
+def _invitations(client, region):
+    try:
+        return list_invitations(client)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        raise explain(e, "list the GuardDuty invitations in {0}".format(region), {"region": region}) from e
+
+
+def administrator_result(administrator):
+    if not administrator or not administrator.get("AccountId"):
+        return None
+    return {
+        "account_id": administrator.get("AccountId"),
+        "relationship_status": administrator.get("RelationshipStatus"),
+        "invitation_id": administrator.get("InvitationId"),
+        "invited_at": administrator.get("InvitedAt"),
+    }
+
+
+def invitations_result(invitations):
+    return [
+        {
+            "account_id": i.get("AccountId"),
+            "invitation_id": i.get("InvitationId"),
+            "relationship_status": i.get("RelationshipStatus"),
+            "invited_at": i.get("InvitedAt"),
+        }
+        for i in invitations
+    ]
+
+
+def ensure_invitation(client, region, administrator_id, state="accepted", check_mode=False):
+    """Accept (or decline, or leave) the membership offered by ``administrator_id`` only.
+
+    Invitations from any other account are never accepted: they are reported and left alone.
+    """
+    context = {"region": region, "administrator_id": administrator_id}
+    detector_id = find_detector_id(client, region)
+    detector_created = False
+    administrator = _administrator(client, detector_id, region)
+    current_admin = administrator.get("AccountId")
+    associated = current_admin == administrator_id and administrator.get("RelationshipStatus") == "Enabled"
+    before = {"administrator": administrator_result(administrator)}
+    outcome = {"changed": False, "detector_id": detector_id, "detector_created": False, "before": before,
+               "after": before, "administrator": administrator, "invitations": []}
+
+    if state == "absent":
+        if current_admin != administrator_id:
+            return outcome
+        outcome.update(changed=True, after={"administrator": None}, administrator={})
+        if not check_mode:
+            try:
+                client.disassociate_from_administrator_account(DetectorId=detector_id, aws_retry=True)
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+                raise explain(e, "leave GuardDuty administrator {0} in {1}".format(administrator_id, region),
+                              context) from e
+        return outcome
+
+    if current_admin and current_admin != administrator_id and administrator.get("RelationshipStatus") == "Enabled":
+        raise GuardDutyError(
+            "This account is already a GuardDuty member of administrator {0} in {1}, not of the expected {2}. An "
+            "account has one administrator; leave {0} first (guardduty_invitation state=absent "
+            "administrator_account_id={0}) if that is really intended.".format(current_admin, region, administrator_id),
+            administrator=administrator_result(administrator),
+        )
+    if associated:
+        if state == "declined":
+            raise GuardDutyError(
+                "This account already accepted administrator {0} in {1}; there is nothing to decline. Use state=absent "
+                "to leave it.".format(administrator_id, region),
+                administrator=administrator_result(administrator),
+            )
+        return outcome
+
+    invitations = _invitations(client, region)
+    outcome["invitations"] = invitations
+    expected = [i for i in invitations if i.get("AccountId") == administrator_id]
+    others = sorted(i.get("AccountId") for i in invitations if i.get("AccountId") != administrator_id)
+    if state == "declined":
+        if not expected:
+            return outcome
+        outcome.update(changed=True, after={"administrator": None})
+        if not check_mode:
+            try:
+                response = client.decline_invitations(AccountIds=[administrator_id], aws_retry=True)
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+                raise explain(e, "decline the invitation of {0} in {1}".format(administrator_id, region),
+                              context) from e
+            if response.get("UnprocessedAccounts"):
+                raise GuardDutyError(unprocessed_message(
+                    [{"account_id": u["AccountId"], "operation": "DeclineInvitations", "result": u.get("Result", "")}
+                     for u in response["UnprocessedAccounts"]],
+                    "decline the invitation of {0}".format(administrator_id), context))
+            outcome["invitations"] = _invitations(client, region)
+        return outcome
+
+    # accepted
+    if not expected:
+        raise GuardDutyError(
+            "There is no pending GuardDuty invitation from administrator {0} in {1}{2}. Ask {0} to create and invite "
+            "this account in {1} (radiant.aws_onboarding.guardduty_members with invite: true and this account's root "
+            "email), then run again. Invitations from other accounts are never accepted.".format(
+                administrator_id, region,
+                " (pending invitations from other accounts, left alone: {0})".format(", ".join(others)) if others
+                else "",
+            ),
+            invitations=invitations_result(invitations),
+        )
+    invitation = expected[0]
+    if detector_id is None:
+        # "You must enable GuardDuty before you can accept a membership invitation" (seed 004).
+        created = ensure_detector(client, region, enable=True, check_mode=check_mode)
+        detector_id = created["after"]["detector_id"]
+        detector_created = True
+    after_admin = {"AccountId": administrator_id, "RelationshipStatus": "Enabled",
+                   "InvitationId": invitation.get("InvitationId"), "InvitedAt": invitation.get("InvitedAt")}
+    outcome.update(changed=True, detector_id=detector_id, detector_created=detector_created,
+                   after={"administrator": administrator_result(after_admin)}, administrator=after_admin)
+    if not check_mode:
+        try:
+            client.accept_administrator_invitation(
+                DetectorId=detector_id, AdministratorId=administrator_id,
+                InvitationId=invitation["InvitationId"], aws_retry=True,
+            )
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            raise explain(e, "accept the invitation of {0} in {1}".format(administrator_id, region), context) from e
+        outcome["administrator"] = _administrator(client, detector_id, region)
+        outcome["after"] = {"administrator": administrator_result(outcome["administrator"])}
+        outcome["invitations"] = _invitations(client, region)
+    return outcome
