@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Source me: start the emulator in the background and export what boto3, the AWS CLI and
 # Ansible need to talk to it. Stops it on shell exit unless EMULATOR_KEEP=1.
 #   EMULATOR_DIR   where the ready line and log go (default build/emulator)

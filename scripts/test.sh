@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
 # Run every check CI runs, or the named stages: lint sanity unit emulator integration molecule.
-# Each stage's wall time is printed, and the total at the end.
+# Each stage's wall time is printed, then a summary; the first failing stage stops the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+[ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
+export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
+ALL_STAGES=(lint sanity unit emulator integration molecule)
 STAGES=("$@")
-[ ${#STAGES[@]} -gt 0 ] || STAGES=(lint sanity unit emulator integration molecule)
+[ ${#STAGES[@]} -gt 0 ] || STAGES=("${ALL_STAGES[@]}")
 
-run_stage() {
-  local stage=$1 start=$SECONDS
-  echo "=== stage: $stage"
-  "stage_$stage"
-  echo "=== stage $stage passed in $((SECONDS - start)) s"
+# pytest exits 5 when it collected no test: that is a failure here, said out loud.
+run_pytest() {
+  local status=0
+  python -m pytest -q -p no:cacheprovider "$@" || status=$?
+  if [ "$status" -eq 5 ]; then
+    echo "pytest collected no tests in $*: a stage that tests nothing is a failure" >&2
+  fi
+  return "$status"
 }
 
 stage_lint() {
-  ruff check plugins tests scripts
+  ruff check .
   yamllint -s .
-  ansible-lint --profile production
+  # The collection's content, then the test playbooks (see tests/integration/.ansible-lint).
+  ansible-lint --nocolor -q
+  ANSIBLE_ROLES_PATH=$ROOT/tests/integration/targets \
+    ansible-lint --nocolor -q -c tests/integration/.ansible-lint tests/integration extensions/molecule
 }
 
 stage_sanity() {
@@ -25,11 +34,12 @@ stage_sanity() {
 }
 
 stage_unit() {
-  python -m pytest -q -p no:cacheprovider tests/unit
+  # Includes tests/unit/test_collection_build.py: 'ansible-galaxy collection build' is clean.
+  run_pytest tests/unit
 }
 
 stage_emulator() {
-  python -m pytest -q -p no:cacheprovider tests/emulator/tests
+  run_pytest tests/emulator/tests
 }
 
 stage_integration() {
@@ -40,8 +50,30 @@ stage_molecule() {
   scripts/molecule.sh
 }
 
+timings=()
 total_start=$SECONDS
 for stage in "${STAGES[@]}"; do
-  run_stage "$stage"
+  if ! declare -F "stage_$stage" >/dev/null; then
+    echo "unknown stage '$stage'; stages: ${ALL_STAGES[*]}" >&2
+    exit 2
+  fi
+  echo "=== stage: $stage"
+  start=$SECONDS
+  # A subshell outside any 'if': inside a condition bash would ignore 'set -e' in the stage.
+  set +e
+  (set -e; "stage_$stage")
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "=== stage $stage FAILED after $((SECONDS - start)) s"
+    printf '%s\n' "${timings[@]}"
+    echo "stages: ${#timings[@]} passed, 1 failed"
+    exit 1
+  fi
+  echo "=== stage $stage passed in $((SECONDS - start)) s"
+  timings+=("$(printf '%5d s  %s' "$((SECONDS - start))" "$stage")")
 done
-echo "=== all stages passed (${STAGES[*]}) in $((SECONDS - total_start)) s"
+echo "=== wall time per stage"
+printf '%s\n' "${timings[@]}"
+printf '%5d s  total\n' "$((SECONDS - total_start))"
+echo "stages: ${#STAGES[@]} passed, 0 failed"

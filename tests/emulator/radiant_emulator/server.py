@@ -42,7 +42,7 @@ def _credential_scope(environ: dict) -> tuple[str | None, str | None, str | None
     auth = environ.get("HTTP_AUTHORIZATION", "")
     try:
         credential = auth.split("Credential=", 1)[1].split(",", 1)[0]
-        access_key, _date, region, service, _ = credential.split("/")
+        access_key, _date, region, service, _terminator = credential.split("/")
         return access_key, region, service
     except (IndexError, ValueError):
         return None, None, None

@@ -212,7 +212,7 @@ def _error_code(call) -> tuple[str, int]:
 def test_throttling_at_rate_one_hits_only_the_chosen_operation(clean_emulator):
     clean_emulator.control("PUT", "faults", _throttle("ListDetectors", service="guardduty"))
     guardduty = _single_attempt(clean_emulator, "guardduty")
-    for _ in range(3):
+    for _attempt in range(3):
         assert _error_code(guardduty.list_detectors) == ("ThrottlingException", 400)
     assert guardduty.create_detector(Enable=True)["DetectorId"]
     assert _single_attempt(clean_emulator, "sts").get_caller_identity()["Account"] == MANAGEMENT
@@ -237,7 +237,7 @@ def test_throttling_speaks_each_protocol(clean_emulator):
 
 def _outcomes(client, calls: int) -> list[bool]:
     outcomes = []
-    for _ in range(calls):
+    for _call in range(calls):
         try:
             client.get_caller_identity()
             outcomes.append(True)
@@ -286,7 +286,7 @@ def test_boto3_standard_retries_recover_from_throttling(clean_emulator):
         config=Config(retries={"mode": "standard", "total_max_attempts": 8}),
     )
     start = time.monotonic()
-    for _ in range(12):
+    for _call in range(12):
         assert client.list_detectors()["DetectorIds"] == []
     injected = clean_emulator.control("GET", "faults")["injected"]
     assert injected > 0, "the run must have met throttling to prove anything"

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Make one boto3 call and print its response as JSON: how targets change AWS behind a module.
 
 Usage: boto3_call.py SERVICE OPERATION [PARAMS_JSON]

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Print, as JSON, the sample organization the emulator holds and the jobs of its accounts.
 
 Usage: organization_facts.py ENDPOINT_URL INVENTORY  (credentials: AWS_ACCESS_KEY_ID/...)

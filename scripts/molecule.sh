@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Run the molecule scenarios of extensions/molecule against ONE emulator, in sequence.
+#   scripts/molecule.sh [scenario ...]     default: every scenario with a molecule.yml
+# Each scenario's sequence is in extensions/molecule/config.yml (destroy, create = build a
+# sample organization, check, converge, idempotence, verify, destroy = reset the emulator).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+[ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
+export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
+SCENARIOS_DIR=extensions/molecule
+WORK=$ROOT/build/molecule
+
+scenarios=("$@")
+if [ ${#scenarios[@]} -eq 0 ]; then
+  for file in "$SCENARIOS_DIR"/*/molecule.yml; do
+    [ -e "$file" ] && scenarios+=("$(basename "$(dirname "$file")")")
+  done
+fi
+if [ ${#scenarios[@]} -eq 0 ]; then
+  echo "no molecule scenarios found under $SCENARIOS_DIR" >&2
+  exit 1
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+EMULATOR_DIR=$WORK/emulator
+# shellcheck source=scripts/emulator-env.sh
+. scripts/emulator-env.sh
+echo "emulator: $EMULATOR_URL (log: $EMULATOR_DIR/emulator.log)"
+cat >"$WORK/emulator_vars.yml" <<VARS
+aws_endpoint_url: $EMULATOR_URL
+aws_access_key: $AWS_ACCESS_KEY_ID
+aws_secret_key: $AWS_SECRET_ACCESS_KEY
+aws_region: us-east-1
+emulator_url: $EMULATOR_URL
+output_dir: $WORK/output
+VARS
+mkdir -p "$WORK/output"
+export MOLECULE_EMULATOR_VARS=$WORK/emulator_vars.yml
+export ANSIBLE_NOCOLOR=1 PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
+
+results=()
+total_start=$SECONDS
+for scenario in "${scenarios[@]}"; do
+  start=$SECONDS
+  echo "--- scenario $scenario"
+  if ! molecule test --scenario-name "$scenario"; then
+    echo "--- scenario $scenario FAILED after $((SECONDS - start)) s; emulator log: $EMULATOR_DIR/emulator.log"
+    exit 1
+  fi
+  echo "--- scenario $scenario passed in $((SECONDS - start)) s"
+  results+=("$(printf '%5d s  %s' "$((SECONDS - start))" "$scenario")")
+done
+echo "=== molecule: ${#scenarios[@]} scenario(s) in $((SECONDS - total_start)) s"
+printf '%s\n' "${results[@]}"
