@@ -348,3 +348,12 @@ def test_update_trail_checks_what_it_changes(aws, org, log_bucket):
     with pytest.raises(ClientError) as excinfo:
         cloudtrail.update_trail(Name=TRAIL, S3KeyPrefix="moved")
     assert error_of(excinfo)[0] == "InsufficientS3BucketPolicyException"
+
+
+def test_org_trail_needs_all_features(aws):
+    organizations = aws("organizations")
+    organizations.create_organization(FeatureSet="CONSOLIDATED_BILLING")
+    aws("s3").create_bucket(Bucket="org-trail-logs")
+    with pytest.raises(ClientError) as excinfo:
+        aws("cloudtrail").create_trail(Name=TRAIL, S3BucketName="org-trail-logs", IsOrganizationTrail=True)
+    assert error_of(excinfo)[0] == "OrganizationNotInAllFeaturesModeException"

@@ -389,3 +389,16 @@ def test_failure_tolerance_per_region(aws, org):
     policies = aws("iam", account=org["accounts"]["nonprod"]).list_policies(Scope="Local")["Policies"]
     assert policies == []
     assert _role_exists(aws, org["accounts"]["nonprod"])  # the account's own role is untouched
+
+
+def test_account_leaving_the_organization_loses_its_instances(aws, org):
+    cfn = aws("cloudformation")
+    cfn.activate_organizations_access()
+    _stack_set(cfn)
+    cfn.create_stack_instances(StackSetName="radiant-api-access", Regions=ROLE_REGIONS,
+                               DeploymentTargets={"OrganizationalUnitIds": [org["ous"]["Workloads"]]})
+    leaving = org["accounts"]["nonprod"]
+    org["organizations"].remove_account_from_organization(AccountId=leaving)
+    assert not any(account == leaving for account, _ in _instances(cfn))
+    assert not _role_exists(aws, leaving)
+    assert _role_exists(aws, org["accounts"]["web"])

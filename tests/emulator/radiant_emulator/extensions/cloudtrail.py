@@ -7,7 +7,8 @@ Each behaviour below names the AWS page it follows.
   or CloudTrail's delegated administrator (NotOrganizationMasterAccountException), and
   trusted access for cloudtrail.amazonaws.com must be on
   (CloudTrailAccessNotEnabledException). Only the management account may convert a trail
-  to or from an organization trail. A trail created by the delegated administrator is
+  to or from an organization trail. The organization must have all features enabled
+  (OrganizationNotInAllFeaturesModeException). A trail created by the delegated administrator is
   owned by the management account, and the delegated administrator reaches it by ARN.
   (CloudTrail API Reference, CreateTrail / UpdateTrail "IsOrganizationTrail" and Errors:
   https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html;
@@ -71,6 +72,9 @@ NOT_MANAGEMENT = (
 CONVERT_NOT_MANAGEMENT = (
     "Only the management account of the organization can convert a trail to or from an organization trail."
 )
+NOT_ALL_FEATURES = (
+    "This request could not be processed because your organization does not have all features enabled."
+)
 BOTH_SELECTORS = "You can use either AdvancedEventSelectors or EventSelectors, but not both."
 DEFAULT_EVENT_SELECTORS = [
     {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [], "ExcludeManagementEventSources": []}
@@ -103,6 +107,9 @@ def _check_organization_caller(caller: str, converting: bool) -> str:
         if converting or not organizations_state.is_delegated_administrator(caller, SERVICE):
             message = CONVERT_NOT_MANAGEMENT if converting else NOT_MANAGEMENT.format(account=caller)
             raise AwsError("NotOrganizationMasterAccountException", message)
+    backend = organizations_state.management_backend(caller)
+    if backend.org.feature_set != "ALL":
+        raise AwsError("OrganizationNotInAllFeaturesModeException", NOT_ALL_FEATURES)
     if not organizations_state.trusted_access_enabled(SERVICE, caller):
         raise AwsError("CloudTrailAccessNotEnabledException", ACCESS_NOT_ENABLED)
     return management
