@@ -262,3 +262,34 @@ def test_member_account_exports_to_the_log_account_bucket(aws, sample_org):
     member_gd.create_sample_findings(DetectorId=member_detector, FindingTypes=["Recon:EC2/PortProbeUnprotectedPort"])
     keys = [obj["Key"] for obj in s3.list_objects_v2(Bucket=BUCKET, Prefix="guardduty/AWSLogs/")["Contents"]]
     assert len(keys) == 1 and keys[0].startswith(f"guardduty/AWSLogs/{member}/GuardDuty/us-east-1/")
+
+
+def test_opt_in_region_needs_the_regional_service_principal(aws):
+    region = "af-south-1"  # disabled by default: GuardDuty writes as guardduty.af-south-1.amazonaws.com
+    gd = aws("guardduty", region)
+    detector_id = gd.create_detector(Enable=True)["DetectorId"]
+    detector_arn = f"arn:aws:guardduty:{region}:{MANAGEMENT}:detector/{detector_id}"
+    s3, kms = aws("s3", region), aws("kms", region)
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
+    key_arn = kms.create_key(Policy=key_policy([detector_arn]))["KeyMetadata"]["Arn"]
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=bucket_policy(BUCKET, [detector_arn]))
+
+    def create():
+        return gd.create_publishing_destination(
+            DetectorId=detector_id,
+            DestinationType="S3",
+            DestinationProperties={"DestinationArn": f"arn:aws:s3:::{BUCKET}", "KmsKeyArn": key_arn},
+        )
+
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        create()
+    assert excinfo.value.response["Error"]["Message"] == PERMISSION_DENIED
+    regional = {"Service": f"guardduty.{region}.amazonaws.com"}
+    bucket = json.loads(bucket_policy(BUCKET, [detector_arn]))
+    key = json.loads(key_policy([detector_arn]))
+    for statement in bucket["Statement"] + key["Statement"]:
+        if statement["Principal"] == {"Service": "guardduty.amazonaws.com"}:
+            statement["Principal"] = regional
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(bucket))
+    kms.put_key_policy(KeyId=key_arn, PolicyName="default", Policy=json.dumps(key))
+    assert create()["DestinationId"]

@@ -43,8 +43,12 @@ SAMPLE_TYPES = (
 
 
 def _principals(region: str) -> list[str]:
-    # Opt-in Regions use the regional service principal (user guide, exporting findings).
-    return ["guardduty.amazonaws.com", f"guardduty.{region}.amazonaws.com"]
+    """The principal GuardDuty writes as: in opt-in Regions only the regional one (user guide,
+    "Exporting findings": "guardduty.<region>.amazonaws.com" for Regions disabled by default)."""
+    from ..account_regions import ENABLED_BY_DEFAULT
+
+    regional = f"guardduty.{region}.amazonaws.com"
+    return ["guardduty.amazonaws.com", regional] if region in ENABLED_BY_DEFAULT else [regional]
 
 
 def _split_destination(arn: str) -> tuple[str, str] | None:
