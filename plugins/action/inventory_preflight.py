@@ -85,7 +85,11 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         task_vars = task_vars or {}
         groups = task_vars.get("groups", {})
-        host_names = args["hosts"] if args["hosts"] is not None else list(groups.get("all", []))
+        if args["hosts"] is not None:
+            host_names = args["hosts"]
+        else:  # every account host: the members of the job groups, in inventory order
+            members = set(host for group in iv.JOB_GROUPS for host in groups.get(group, ()))
+            host_names = [host for host in groups.get("all", []) if host in members]
         accounts = collect_accounts(host_names, task_vars["hostvars"], groups)
         settings = dict((key, args[key]) for key in (
             "regions", "company_name", "bucket_names", "external_id", "management_account_id", "log_account_id",

@@ -28,7 +28,9 @@ author:
   - Radiant Security onboarding engineers
 options:
   hosts:
-    description: Hosts (accounts) to validate. Defaults to every host of the inventory.
+    description:
+      - Hosts (accounts) to validate. Defaults to every host of the groups C(management_account), C(log_account),
+        C(organization_members), C(suspended_accounts) and C(outside_accounts).
     type: list
     elements: str
   regions:
