@@ -206,12 +206,24 @@ def test_unprocessed_accounts_for_bad_id_wrong_email_self_and_other_administrato
         ],
     )
     reasons = {item["AccountId"]: item["Result"] for item in result["UnprocessedAccounts"]}
-    assert set(reasons) == {"12345678901x", sample_org["outside"][1]["id"], admin, outside["id"]}
+    assert set(reasons) == {"12345678901x", admin, outside["id"]}
     assert "not a valid AWS account ID" in reasons["12345678901x"]
-    assert "email address does not match" in reasons[sample_org["outside"][1]["id"]]
     assert "cannot add itself" in reasons[admin]
     assert "another administrator" in reasons[outside["id"]]
-    assert client.list_members(DetectorId=detector_id, OnlyAssociated="false")["Members"] == []
+    # An organization account's email is known from Organizations: a wrong one is refused at once.
+    member = sample_org["members"][0]
+    [wrong] = client.create_members(
+        DetectorId=detector_id, AccountDetails=[{"AccountId": member["id"], "Email": "someone@example.test"}]
+    )["UnprocessedAccounts"]
+    assert "email address does not match" in wrong["Result"]
+    # Outside the organization the address is verified on invitation: EmailVerificationFailed.
+    wrong_email = sample_org["outside"][1]["id"]
+    [created] = client.list_members(DetectorId=detector_id, OnlyAssociated="false")["Members"]
+    assert created["AccountId"] == wrong_email and created["RelationshipStatus"] == "Created"
+    assert client.invite_members(DetectorId=detector_id, AccountIds=[wrong_email])["UnprocessedAccounts"] == []
+    [failed] = client.get_members(DetectorId=detector_id, AccountIds=[wrong_email])["Members"]
+    assert failed["RelationshipStatus"] == "EmailVerificationFailed"
+    assert aws("guardduty", account=wrong_email).get_invitations_count()["InvitationsCount"] == 0
 
 
 def test_batches_over_fifty_are_rejected(aws, sample_org):

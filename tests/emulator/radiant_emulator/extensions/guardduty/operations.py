@@ -420,13 +420,13 @@ def create_members(account, region, params):
         members = store.members_of(account, region)
         for detail in details:
             account_id, email = detail.get("AccountId", ""), detail.get("Email", "")
-            problem = _member_problem(account, region, account_id, email)
+            record = accounts.organization_account(account_id) if ACCOUNT_ID.match(account_id or "") else None
+            in_org = org_id is not None and record is not None and record.organization_id == org_id
+            problem = _member_problem(account, region, account_id, email, in_org)
             if problem:
                 unprocessed.append({"AccountId": account_id, "Result": problem})
                 continue
             existing = members.get(account_id)
-            record = accounts.organization_account(account_id)
-            in_org = org_id is not None and record is not None and record.organization_id == org_id
             if in_org and record.id == record.master_account_id and store.detector(account_id, region) is None:
                 # DESIGN lesson 3 / seen in CloudTrail: the management account must enable GuardDuty itself first.
                 unprocessed.append({"AccountId": account_id, "Result": MANAGEMENT_NOT_ENABLED})
@@ -443,7 +443,7 @@ def create_members(account, region, params):
     return {"UnprocessedAccounts": unprocessed}
 
 
-def _member_problem(admin: str, region: str, account_id: str, email: str) -> str | None:
+def _member_problem(admin: str, region: str, account_id: str, email: str, in_org: bool) -> str | None:
     """AWS's per-account Result text for an account that cannot become a member."""
     if not ACCOUNT_ID.match(account_id or ""):
         return "The request is rejected because the input account ID is not a valid AWS account ID."
@@ -451,10 +451,9 @@ def _member_problem(admin: str, region: str, account_id: str, email: str) -> str
         return "The request is rejected because the current account cannot add itself as a member."
     if not EMAIL.match(email or ""):
         return "The request is rejected because the email address is not valid."
-    expected = accounts.root_email(account_id)
-    if expected is None or expected.lower() != email.lower():
-        # Invitation flow: "The email address that you specify MUST be identical to the email
-        # address associated with the AWS account" (user guide, managing accounts by invitation).
+    if in_org and not _email_matches(account_id, email):
+        # Organization accounts: GuardDuty knows the account's email from Organizations. (Accounts
+        # outside the organization are checked when invited: EmailVerificationFailed.)
         return "The request is rejected because the email address does not match the email address of the account."
     store = state.store()
     other = store.administrator_of.get((account_id, region))
@@ -463,6 +462,13 @@ def _member_problem(admin: str, region: str, account_id: str, email: str) -> str
     if store.members_of(account_id, region):
         return "The request is rejected because the account is an administrator account with member accounts."
     return None
+
+
+def _email_matches(account_id: str, email: str) -> bool:
+    """ "The email address that you specify MUST be identical to the email address associated
+    with the AWS account" (user guide, "Managing GuardDuty accounts by invitation")."""
+    expected = accounts.root_email(account_id)
+    return expected is not None and expected.lower() == (email or "").lower()
 
 
 def invite_members(account, region, params):
@@ -487,6 +493,13 @@ def invite_members(account, region, params):
                 continue
             if member.status in ("Invited", "Enabled"):
                 unprocessed.append({"AccountId": account_id, "Result": ALREADY_INVITED})
+                continue
+            if not _email_matches(account_id, member.email):
+                # GuardDuty verifies the address before it sends the invitation; a wrong (non-root)
+                # address leaves the member EmailVerificationFailed and no invitation (DESIGN
+                # lesson 4; AWS CLI issue 3295 shows such a member).
+                member.invited_at = now()
+                member.set_status("EmailVerificationFailed")
                 continue
             invitation = Invitation(account, params.get("Message"))
             store.invitations.setdefault((account_id, region), {})[account] = invitation
