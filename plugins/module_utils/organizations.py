@@ -236,8 +236,8 @@ def plan_delegated_admin(current, account_id, state, replace_existing=False, ser
     if others and not replace_existing:
         raise OrganizationsError(
             "Account(s) {0} already delegated administrator for {1}; refusing to register {2} as well. "
-            "Set replace_existing=true to deregister {0} first.".format(", ".join(others), service_principal,
-                                                                       account_id))
+            "Set replace_existing=true to deregister {0} first.".format(
+                ", ".join(others), service_principal, account_id))
     return [account_id], others
 
 

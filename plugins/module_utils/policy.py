@@ -291,8 +291,8 @@ def merge_statements(current_policy, statements, state="present", resource_type=
 def check_policy_limits(policy, resource_type):
     """Raise PolicyError when AWS would refuse the policy for its size or shape."""
     if resource_type not in POLICY_SIZE_LIMITS:
-        raise PolicyError("unknown resource type {0!r}; expected one of {1}".format(resource_type,
-                                                                                  ", ".join(RESOURCE_TYPES)))
+        raise PolicyError("unknown resource type {0!r}; expected one of {1}".format(
+            resource_type, ", ".join(RESOURCE_TYPES)))
     statements = _statements_of(policy)
     _check_unique_sids(statements, "the resulting policy")
     size, limit = policy_size(policy), POLICY_SIZE_LIMITS[resource_type]
