@@ -107,6 +107,8 @@ def test_every_emulated_operation_conforms_to_the_botocore_model(recorded, sampl
     )
     finding_ids = client.list_findings(DetectorId=detector_id)["FindingIds"]
     assert len(finding_ids) == 10  # the administrator sees its member's findings too
+    exported = s3.list_objects_v2(Bucket=BUCKET)["Contents"]
+    assert len(exported) == 2  # and exports them: its own batch and its member's
     client.get_findings(DetectorId=detector_id, FindingIds=finding_ids)
     client.create_filter(
         DetectorId=detector_id,

@@ -301,6 +301,14 @@ def create_sample_findings(account, region, params):
         for finding in findings:
             detector.findings[finding["Id"]] = finding
         _export(detector, findings)
+        # The administrator's destination receives its members' findings too (user guide,
+        # "Exporting findings": an administrator exports the findings of its member accounts).
+        store = state.store()
+        administrator = store.administrator_of.get((account, region))
+        member = store.members_of(administrator, region).get(account) if administrator else None
+        admin_detector = store.detector(administrator, region) if administrator else None
+        if member is not None and member.status == "Enabled" and admin_detector is not None:
+            _export(admin_detector, findings)
     return {}
 
 
