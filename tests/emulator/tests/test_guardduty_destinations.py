@@ -152,6 +152,11 @@ def test_sample_findings_land_in_the_bucket_and_reach_sqs_through_sns(export_set
     )  # fmt: skip
     queue_url = sqs.create_queue(QueueName="radiant-findings")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                       "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}],
+    })})  # fmt: skip
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     setup["s3"].put_bucket_notification_configuration(
         Bucket=BUCKET,

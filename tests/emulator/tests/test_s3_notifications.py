@@ -148,6 +148,21 @@ def test_sns_to_sqs_in_another_account_needs_the_queue_policy(aws):
     assert json.loads(message["Body"])["Message"] == "delivered"
 
 
+def test_sns_to_sqs_in_the_same_account_needs_the_queue_policy_too(aws):
+    sns = aws("sns")
+    topic_arn = sns.create_topic(Name="same-account-plain")["TopicArn"]
+    sqs, url, queue_arn = _queue(aws, "same-account-no-policy")
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    sns.publish(TopicArn=topic_arn, Message="dropped")
+    assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
+                                                                               topic_arn)})
+    sns.publish(TopicArn=topic_arn, Message="delivered")
+    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+    assert json.loads(message["Body"])["Message"] == "delivered"
+
+
 def test_queue_destination_validated_and_delivered_across_accounts(aws, bucket):
     sqs, url, queue_arn = _queue(aws, "s3-events", account=OTHER)
     with pytest.raises(ClientError) as excinfo:
@@ -179,6 +194,8 @@ def test_encrypted_topic_receives_s3_events_only_when_key_allows_s3(aws, bucket)
     sns, topic_arn = _topic(aws)
     sns.set_topic_attributes(TopicArn=topic_arn, AttributeName="KmsMasterKeyId", AttributeValue=key_id)
     sqs, url, queue_arn = _queue(aws, "same-account")
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
+                                                                               topic_arn)})
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     _notify_topic(bucket, topic_arn)
     sqs.purge_queue(QueueUrl=url)

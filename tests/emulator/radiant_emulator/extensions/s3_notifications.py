@@ -25,7 +25,9 @@
   the queue policy to let sns.amazonaws.com SQS:SendMessage with aws:SourceArn = the topic
   (SNS Developer Guide, "Sending Amazon SNS messages to an Amazon SQS queue in a different
   account", https://docs.aws.amazon.com/sns/latest/dg/sns-send-message-to-sqs-cross-account.html).
-  Same-account delivery stays as lenient as moto's (no queue-policy check).
+  Within one account too: the queue policy must let the topic send ("Subscribing an Amazon
+  SQS queue to an Amazon SNS topic", step "Give permission to the Amazon SNS topic to send
+  messages to the Amazon SQS queue").
 - Cross-account Subscribe (e.g. a queue owner subscribing to another account's topic) needs
   the topic policy to allow that account SNS:Subscribe (AuthorizationError otherwise); the
   subscription then belongs to the topic too, so publishing delivers to it and either side
@@ -199,7 +201,7 @@ def _sns_to_sqs_allowed(subscription) -> bool:
     queue_arn = subscription.endpoint
     parts = resources.parse_arn(queue_arn)
     topic_account = resources.parse_arn(subscription.topic.arn)["account"]
-    if parts is None or parts["account"] == topic_account:
+    if parts is None:
         return True
     queue = resources.find_queue(queue_arn)
     context = {"aws:SourceArn": subscription.topic.arn, "aws:SourceAccount": topic_account}
