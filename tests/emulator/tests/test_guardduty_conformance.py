@@ -135,7 +135,7 @@ def test_every_emulated_operation_conforms_to_the_botocore_model(recorded, sampl
 
     problems = {op: check_shape("guardduty", op, response) for op, response in responses}
     assert {op: found for op, found in problems.items() if found} == {}
-    assert set(OPERATIONS) - {op for op, _ in responses} == set()
+    assert set(OPERATIONS) - {op for op, _response in responses} == set()
 
 
 def test_error_responses_carry_guardduty_error_shape(aws):

@@ -214,6 +214,6 @@ def test_seed_000_create_publishing_destination_with_the_cli(cli, aws):
         gd.describe_publishing_destination(DetectorId=detector_id, DestinationId=created.json["DestinationId"])[
             "Status"
         ]
-        for _ in range(2)
+        for _attempt in range(2)
     ]
     assert statuses == ["PENDING_VERIFICATION", "PUBLISHING"]

@@ -55,7 +55,7 @@ def _split_destination(arn: str) -> tuple[str, str] | None:
     """``arn:aws:s3:::bucket[/prefix/]`` -> (bucket, prefix without slashes)."""
     if not arn or not arn.startswith("arn:aws:s3:::"):
         return None
-    bucket, _, prefix = arn[len("arn:aws:s3:::") :].partition("/")
+    bucket, _slash, prefix = arn[len("arn:aws:s3:::") :].partition("/")
     return (bucket, prefix.strip("/")) if bucket else None
 
 
