@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Time the aws_organization inventory plugin on a 1,000-account organization.
 
 Starts a fresh emulator, builds the sample organization (1,000 members in nested OUs plus the

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run ``ansible-inventory --list`` with the given arguments and print its JSON with plain strings.
 
 ansible-core 2.19 marks values an inventory plugin reads from AWS as untrusted and writes them
