@@ -510,3 +510,15 @@ def test_deprecated_data_sources_map_onto_features(aws):
     assert feature_status(detector)["EKS_AUDIT_LOGS"] == "DISABLED"  # untouched
     gd.update_detector(DetectorId=detector_id, Enable=False)
     assert gd.get_detector(DetectorId=detector_id)["Status"] == "DISABLED"
+
+
+def test_reset_forgets_every_guardduty_relationship(aws, clean_emulator, sample_org):
+    admin = sample_org["log_account"]["id"]
+    member = sample_org["members"][0]
+    client, detector_id = delegate_admin(aws, admin)
+    client.create_members(
+        DetectorId=detector_id, AccountDetails=[{"AccountId": member["id"], "Email": member["email"]}]
+    )
+    clean_emulator.control("POST", "reset")
+    assert client.list_detectors()["DetectorIds"] == []
+    assert aws("guardduty", account=member["id"]).list_detectors()["DetectorIds"] == []
