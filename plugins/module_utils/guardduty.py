@@ -224,18 +224,13 @@ ERROR_ADVICE = (
     ),
     (
         _PUBLISHING,
-        r"kms|key",
-        KEY_POLICY_ADVICE + " " + BUCKET_POLICY_ADVICE,
-    ),
-    (
-        _PUBLISHING,
         r"folder|prefix",
         "The prefix of {destination_arn} must already exist as a folder in {bucket} when the bucket belongs to "
         "another account: create the folder object (key ending in '/') first.",
     ),
     (
         _PUBLISHING,
-        r"permission|access denied|not authorized|policy|bucket",
+        r"permission|access denied|not authorized|policy|kms|key|bucket",
         BUCKET_POLICY_ADVICE + " " + KEY_POLICY_ADVICE,
     ),
     (
@@ -247,7 +242,7 @@ ERROR_ADVICE = (
 )
 
 
-class _Context(dict):
+class AdviceContext(dict):
     """format_map() helper: unknown placeholders stay visible instead of raising."""
 
     def __missing__(self, key):
@@ -261,7 +256,7 @@ def advice_for(operation, message, context=None):
         if operations is not None and operation not in operations:
             continue
         if re.search(pattern, text, re.IGNORECASE):
-            return advice.format_map(_Context(context or {}))
+            return advice.format_map(AdviceContext(context or {}))
     return None
 
 
@@ -300,7 +295,7 @@ def unprocessed_message(unprocessed, action, context=None):
 # Reads
 # --------------------------------------------------------------------------------------
 @GUARDDUTY_RETRY
-def _paginate(client, name, **params):
+def paginate(client, name, **params):
     return client.get_paginator(name).paginate(**params).build_full_result()
 
 
@@ -319,7 +314,7 @@ def paginate_by_token(call, result_key, **params):
 
 
 def list_detector_ids(client):
-    return _paginate(client, "list_detectors").get("DetectorIds", [])
+    return paginate(client, "list_detectors").get("DetectorIds", [])
 
 
 def find_detector_id(client, region=None):
@@ -373,15 +368,15 @@ def list_members(client, detector_id, only_associated=False):
         params["OnlyAssociated"] = "true"
     else:
         params["OnlyAssociated"] = "false"
-    return _paginate(client, "list_members", **params).get("Members", [])
+    return paginate(client, "list_members", **params).get("Members", [])
 
 
 def list_invitations(client):
-    return _paginate(client, "list_invitations", MaxResults=PAGE_SIZE).get("Invitations", [])
+    return paginate(client, "list_invitations", MaxResults=PAGE_SIZE).get("Invitations", [])
 
 
 def list_organization_admin_accounts(client):
-    return _paginate(client, "list_organization_admin_accounts", MaxResults=PAGE_SIZE).get("AdminAccounts", [])
+    return paginate(client, "list_organization_admin_accounts", MaxResults=PAGE_SIZE).get("AdminAccounts", [])
 
 
 def list_publishing_destinations(client, detector_id):
