@@ -34,6 +34,8 @@ options:
       - s3_publish_topic_statements
       - s3_publish_key_statements
       - cross_account_log_bucket_statements
+      - cross_account_source_statements
+      - cross_account_reader_policy
       - cross_account_reader_trust_policy
       - api_role_cloudformation_template
   kwargs:
@@ -75,6 +77,8 @@ BUILDERS = (
     "s3_publish_topic_statements",
     "s3_publish_key_statements",
     "cross_account_log_bucket_statements",
+    "cross_account_source_statements",
+    "cross_account_reader_policy",
     "cross_account_reader_trust_policy",
     "api_role_cloudformation_template",
 )

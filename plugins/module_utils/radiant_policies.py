@@ -403,6 +403,56 @@ def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=N
     return [acl, write]
 
 
+def cross_account_source_statements(bucket, source_account_id, trail_arn=None, prefix=None):
+    """Seed 002, one source account at a time: its own Sids, so adding or removing an account
+    never rewrites another account's statements. CloudTrail checks the bucket ACL and writes
+    under ``[prefix/]AWSLogs/<source account>/`` (CloudTrail user guide, "Setting bucket policy
+    for multiple accounts"); ``trail_arn`` narrows both to that account's trail."""
+    account = str(source_account_id)
+    if len(account) != 12 or not account.isdigit():
+        raise ValueError("source_account_id must be a 12-digit account id, not {0!r}".format(source_account_id))
+    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    acl = {
+        "Sid": "AWSCloudTrailAclCheck{0}".format(account),
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:GetBucketAcl",
+        "Resource": bucket_arn,
+        "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+    }
+    write = {
+        "Sid": "AWSCloudTrailWrite{0}".format(account),
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account))),
+        "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account}},
+    }
+    if trail_arn:
+        if trail_arn.split(":")[4:5] != [account]:
+            raise ValueError("trail {0!r} is not in account {1}".format(trail_arn, account))
+        for statement in (acl, write):
+            statement["Condition"]["StringEquals"]["aws:SourceArn"] = trail_arn
+    return [acl, write]
+
+
+def cross_account_reader_policy(bucket, prefix=None):
+    """Seed 002's "S3 read-only access" for the cross-account role, narrowed to the log bucket
+    (AWS's AmazonS3ReadOnlyAccess grants s3:Get*/s3:List* on every bucket)."""
+    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    return _document([{
+        "Sid": "ReadCloudTrailLogBucket",
+        "Effect": "Allow",
+        "Action": ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:ListBucket"],
+        "Resource": bucket_arn,
+    }, {
+        "Sid": "ReadCloudTrailLogObjects",
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:GetObjectAttributes"],
+        "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "*")),
+    }])
+
+
 def cross_account_reader_trust_policy(source_role_arns):
     """Seed 002: the cross-account read role trusts only the named source roles, never ``root``."""
     arns = sorted(set(source_role_arns))

@@ -121,3 +121,38 @@ def test_api_role_template_passes_cfn_lint(tmp_path):
     role = rp.api_role_cloudformation_template()["Resources"]["RadiantApiAccessRole"]["Properties"]
     assert role["Policies"][0]["PolicyDocument"] == _seed("seed001_api_policy.json")
     assert role["RoleName"] == "radiant-aws-api-access-role"
+
+
+def test_cross_account_source_statements_are_per_account_under_the_prefix_and_narrowed_to_the_trail():
+    trail = "arn:aws:cloudtrail:us-east-1:990000000001:trail/management-events"
+    acl, write = rp.cross_account_source_statements("central", "990000000001", trail_arn=trail, prefix="/ext/")
+    assert (acl["Sid"], write["Sid"]) == ("AWSCloudTrailAclCheck990000000001", "AWSCloudTrailWrite990000000001")
+    assert acl["Resource"] == "arn:aws:s3:::central"
+    assert write["Resource"] == "arn:aws:s3:::central/ext/AWSLogs/990000000001/*"
+    assert write["Condition"]["StringEquals"] == {
+        "s3:x-amz-acl": "bucket-owner-full-control",
+        "aws:SourceAccount": "990000000001",
+        "aws:SourceArn": trail,
+    }
+    assert acl["Condition"]["StringEquals"]["aws:SourceArn"] == trail
+    other = rp.cross_account_source_statements("central", "990000000002")
+    assert {s["Sid"] for s in other}.isdisjoint({acl["Sid"], write["Sid"]})
+    assert other[1]["Resource"] == "arn:aws:s3:::central/AWSLogs/990000000002/*"
+
+
+@pytest.mark.parametrize("account, trail", [
+    ("99000000001", None),
+    ("990000000001", "arn:aws:cloudtrail:us-east-1:990000000002:trail/t"),
+])
+def test_cross_account_source_statements_refuse_a_bad_account_or_another_accounts_trail(account, trail):
+    with pytest.raises(ValueError):
+        rp.cross_account_source_statements("central", account, trail_arn=trail)
+
+
+def test_cross_account_reader_policy_reads_only_the_log_bucket():
+    policy = rp.cross_account_reader_policy("central", prefix="ext")
+    resources = [s["Resource"] for s in policy["Statement"]]
+    assert resources == ["arn:aws:s3:::central", "arn:aws:s3:::central/ext/*"]
+    actions = [a for s in policy["Statement"] for a in s["Action"]]
+    assert all(a.startswith(("s3:Get", "s3:List")) for a in actions)
+    assert all(s["Effect"] == "Allow" for s in policy["Statement"])
