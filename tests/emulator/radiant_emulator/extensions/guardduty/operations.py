@@ -555,7 +555,8 @@ def list_members(account, region, params):
         only_associated = str(params.get("OnlyAssociated", "true")).lower() != "false"
         members = sorted(state.store().members_of(account, region).values(), key=lambda m: m.account)
         if only_associated:
-            members = [member for member in members if member.status == "Enabled"]
+            # Associated: the relationship exists, monitored or stopped (StopMonitoringMembers).
+            members = [member for member in members if member.status in ("Enabled", "Disabled")]
         views = [member_view(member, region) for member in members]
     page, extra = paginate(views, params)
     return {"Members": page, **extra}
