@@ -1,0 +1,90 @@
+"""The preflight action: reading hosts from hostvars/groups and turning AWS's answers into
+problems that name host, field and Region."""
+
+import time
+
+from ansible_collections.radiant.aws_onboarding.plugins.action import inventory_preflight as action
+
+GROUPS = {
+    "all": ["management", "log-archive", "member-0001", "outside-01", "localhost"],
+    "management_account": ["management"],
+    "log_account": ["log-archive"],
+    "organization_members": ["member-0001"],
+    "outside_accounts": ["outside-01"],
+}
+HOSTVARS = {
+    "management": {"aws_account_id": "123456789012"},
+    "log-archive": {"aws_account_id": "035214638394", "radiant_assume_role_name": "Onboarding"},
+    "member-0001": {"aws_account_id": "642399127792"},
+    "outside-01": {"aws_account_id": "990000000001", "aws_account_email": "root@partner.test"},
+    "localhost": {},
+}
+
+
+def _args(**overrides):
+    args = dict((name, spec.get("default")) for name, spec in action.ARGUMENT_SPEC.items())
+    args.update(regions=["us-east-1", "af-south-1"])
+    args.update(overrides)
+    return args
+
+
+def test_collect_accounts_reads_each_host_once_with_its_job_groups():
+    accounts = action.collect_accounts(["management", "log-archive", "outside-01"], HOSTVARS, GROUPS)
+    assert accounts == [
+        {"host": "management", "groups": ["management_account"], "aws_account_id": "123456789012",
+         "aws_account_email": None, "assume_role_name": None},
+        {"host": "log-archive", "groups": ["log_account"], "aws_account_id": "035214638394",
+         "aws_account_email": None, "assume_role_name": "Onboarding"},
+        {"host": "outside-01", "groups": ["outside_accounts"], "aws_account_id": "990000000001",
+         "aws_account_email": "root@partner.test", "assume_role_name": None},
+    ]
+
+
+def test_live_problems_name_host_field_and_region():
+    accounts = action.collect_accounts(["management", "log-archive", "member-0001", "outside-01"], HOSTVARS, GROUPS)
+    resolved = {"management_account_id": "123456789012"}
+    args = _args(
+        caller_account_id="210987654321",
+        credential_errors={
+            "outside-01": "radiant_assume_role_name: cannot assume arn:aws:iam::990000000001:role/X: no"},
+        region_statuses={"log-archive": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLED"},
+                         "management": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "ENABLED"}},
+        member_region_statuses={"642399127792": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLING"}},
+    )
+    problems = action.live_problems(args, accounts, resolved)
+    assert problems == [
+        "host 'management' (account 123456789012): aws_account_id: the controller's credentials belong to account "
+        "210987654321, not to the declared management account 123456789012",
+        "host 'outside-01' (account 990000000001): radiant_assume_role_name: cannot assume "
+        "arn:aws:iam::990000000001:role/X: no",
+        "host 'log-archive' (account 035214638394): radiant_regions: region af-south-1 is not enabled in account "
+        "035214638394 (status DISABLED); enable it under Account > AWS Regions or remove it from radiant_regions",
+        "host 'member-0001' (account 642399127792): radiant_regions: region af-south-1 is not enabled in account "
+        "642399127792 (status DISABLING); enable it under Account > AWS Regions or remove it from radiant_regions",
+    ]
+
+
+def test_a_matching_caller_and_enabled_regions_are_no_problem():
+    accounts = action.collect_accounts(["management"], HOSTVARS, GROUPS)
+    args = _args(caller_account_id="123456789012",
+                 region_statuses={"management": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "ENABLED"}})
+    assert action.live_problems(args, accounts, {"management_account_id": "123456789012"}) == []
+
+
+def test_two_thousand_accounts_are_validated_in_well_under_a_second():
+    groups = {"all": [], "management_account": ["management"], "log_account": ["log"], "organization_members": []}
+    hostvars = {"management": {"aws_account_id": "123456789012"}, "log": {"aws_account_id": "100000000000"}}
+    for index in range(2000):
+        host = "member-{0:04d}".format(index)
+        groups["organization_members"].append(host)
+        hostvars[host] = {"aws_account_id": str(200000000000 + index), "aws_account_email": host + "@example.test"}
+    groups["all"] = ["management", "log"] + groups["organization_members"]
+    start = time.monotonic()
+    accounts = action.collect_accounts(groups["all"], hostvars, groups)
+    problems, _resolved = action.iv.validate_inventory(accounts, {
+        "regions": ["us-east-1"], "company_name": "acme",
+        "bucket_names": {"radiant_findings_bucket_name": "acme-guardduty-radiantsecurity"},
+        "external_id": "rs-1234"})
+    assert problems == []
+    assert len(accounts) == 2002
+    assert time.monotonic() - start < 1.0
