@@ -92,6 +92,10 @@ _MEMBER_WRITES = (
     "UpdateMemberDetectors",
 )
 
+# The caller is not the delegated administrator (AWS: "... do not have required AWS
+# Organization master permission." or "... not the GuardDuty delegated administrator ...").
+NOT_DELEGATED_ADMIN = r"administrator|delegated|organization|master permission"
+
 BUCKET_POLICY_ADVICE = (
     "Fix the bucket policy of {bucket}: allow the service principal guardduty.amazonaws.com "
     "s3:GetBucketLocation on arn:aws:s3:::{bucket} and s3:PutObject on {destination_arn}/* with the "
@@ -160,7 +164,7 @@ ERROR_ADVICE = (
     ),
     (
         ("UpdateOrganizationConfiguration", "DescribeOrganizationConfiguration"),
-        r"administrator|delegated|organization",
+        NOT_DELEGATED_ADMIN,
         "Run this with the credentials of the GuardDuty delegated administrator account of {region} "
         "(radiant.aws_onboarding.guardduty_organization_admin makes one).",
     ),
@@ -258,6 +262,15 @@ def advice_for(operation, message, context=None):
         if re.search(pattern, text, re.IGNORECASE):
             return advice.format_map(AdviceContext(context or {}))
     return None
+
+
+def is_not_delegated_admin(error):
+    """True when an organization-configuration call failed because the caller is not the
+    delegated administrator (the same rule the advice table uses)."""
+    operation = getattr(error, "operation_name", None)
+    return operation in ("DescribeOrganizationConfiguration", "UpdateOrganizationConfiguration") and bool(
+        re.search(NOT_DELEGATED_ADMIN, error_message(error), re.IGNORECASE)
+    )
 
 
 def error_message(error):

@@ -38,7 +38,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
 ADMIN_ENABLED = "ENABLED"
 
 
-def _admins(client, region, account_id):
+def read_admin_accounts(client, region, account_id):
     try:
         return {a["AdminAccountId"]: a.get("AdminStatus") for a in list_organization_admin_accounts(client)}
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
@@ -65,7 +65,7 @@ def ensure_organization_admin(client, region, account_id, state="present", wait=
     every member to a different account.
     """
     context = {"region": region, "account_id": account_id}
-    admins = _admins(client, region, account_id)
+    admins = read_admin_accounts(client, region, account_id)
     before = _admin_view(admins, account_id)
     if state == "present":
         others = sorted(other for other, status in admins.items() if other != account_id and status == ADMIN_ENABLED)
@@ -90,13 +90,13 @@ def ensure_organization_admin(client, region, account_id, state="present", wait=
             ) from e
         if wait:
             admins = wait_or_explain(
-                lambda: _admins(client, region, account_id),
+                lambda: read_admin_accounts(client, region, account_id),
                 lambda found: found.get(account_id) == ADMIN_ENABLED,
                 wait_timeout,
                 "account {0} to be the ENABLED GuardDuty delegated administrator in {1}".format(account_id, region),
             )
         else:
-            admins = _admins(client, region, account_id)
+            admins = read_admin_accounts(client, region, account_id)
         return {"changed": True, "before": before, "after": _admin_view(admins, account_id), "admins": admins}
 
     # absent
@@ -113,13 +113,13 @@ def ensure_organization_admin(client, region, account_id, state="present", wait=
         ) from e
     if wait:
         admins = wait_or_explain(
-            lambda: _admins(client, region, account_id),
+            lambda: read_admin_accounts(client, region, account_id),
             lambda found: account_id not in found,
             wait_timeout,
             "account {0} to stop being the GuardDuty delegated administrator in {1}".format(account_id, region),
         )
     else:
-        admins = _admins(client, region, account_id)
+        admins = read_admin_accounts(client, region, account_id)
     return {"changed": True, "before": before, "after": _admin_view(admins, account_id), "admins": admins}
 
 
@@ -191,7 +191,7 @@ def ensure_organization_configuration(client, region, auto_enable=None, features
 # --------------------------------------------------------------------------------------
 # Invitations, from the member account (seed 004): accept only the expected administrator.
 # --------------------------------------------------------------------------------------
-def _administrator(client, detector_id, region):
+def read_administrator(client, detector_id, region):
     if detector_id is None:
         return {}
     try:
@@ -201,7 +201,7 @@ def _administrator(client, detector_id, region):
                       {"region": region, "detector_id": detector_id}) from e
 
 
-def _invitations(client, region):
+def read_invitations(client, region):
     try:
         return list_invitations(client)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
@@ -239,7 +239,7 @@ def ensure_invitation(client, region, administrator_id, state="accepted", check_
     context = {"region": region, "administrator_id": administrator_id}
     detector_id = find_detector_id(client, region)
     detector_created = False
-    administrator = _administrator(client, detector_id, region)
+    administrator = read_administrator(client, detector_id, region)
     current_admin = administrator.get("AccountId")
     associated = current_admin == administrator_id and administrator.get("RelationshipStatus") == "Enabled"
     before = {"administrator": administrator_result(administrator)}
@@ -274,7 +274,7 @@ def ensure_invitation(client, region, administrator_id, state="accepted", check_
             )
         return outcome
 
-    invitations = _invitations(client, region)
+    invitations = read_invitations(client, region)
     outcome["invitations"] = invitations
     expected = [i for i in invitations if i.get("AccountId") == administrator_id]
     others = sorted(i.get("AccountId") for i in invitations if i.get("AccountId") != administrator_id)
@@ -293,7 +293,7 @@ def ensure_invitation(client, region, administrator_id, state="accepted", check_
                     [{"account_id": u["AccountId"], "operation": "DeclineInvitations", "result": u.get("Result", "")}
                      for u in response["UnprocessedAccounts"]],
                     "decline the invitation of {0}".format(administrator_id), context))
-            outcome["invitations"] = _invitations(client, region)
+            outcome["invitations"] = read_invitations(client, region)
         return outcome
 
     # accepted
@@ -326,7 +326,7 @@ def ensure_invitation(client, region, administrator_id, state="accepted", check_
             )
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
             raise explain(e, "accept the invitation of {0} in {1}".format(administrator_id, region), context) from e
-        outcome["administrator"] = _administrator(client, detector_id, region)
+        outcome["administrator"] = read_administrator(client, detector_id, region)
         outcome["after"] = {"administrator": administrator_result(outcome["administrator"])}
-        outcome["invitations"] = _invitations(client, region)
+        outcome["invitations"] = read_invitations(client, region)
     return outcome
