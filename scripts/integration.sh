@@ -4,6 +4,7 @@
 #   INTEGRATION_VERBOSE=1                    stream ansible-playbook's output (default: a
 #                                            target's output is printed only when it fails)
 #   INTEGRATION_ARGS="-vvv"                  extra ansible-playbook arguments
+# Logs: build/integration/latest/logs/<target>.log (each run has its own run-* directory).
 #
 # Targets keep ansible-test's layout: tests/integration/targets/<name>/{tasks/main.yml,aliases,
 # meta/main.yml}. Every target except setup_* and those whose aliases say 'disabled' or
@@ -21,7 +22,12 @@ if [ ! -e "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/radiant/aws_onboarding"
   exit 2
 fi
 TARGETS_DIR=tests/integration/targets
-WORK=$ROOT/build/integration
+# Each run works in a directory of its own (engineers share this tree and run concurrently);
+# build/integration/latest points at the last one started. Runs older than a day are pruned.
+mkdir -p build/integration
+find build/integration -mindepth 1 -maxdepth 1 -name 'run-*' -mmin +1440 -exec rm -rf {} +
+WORK=$(mktemp -d "$ROOT/build/integration/run-XXXXXX")
+ln -sfn "$(basename "$WORK")" build/integration/latest
 export ANSIBLE_ROLES_PATH=$ROOT/$TARGETS_DIR
 export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_DEPRECATION_WARNINGS=0
 export ANSIBLE_LOCAL_TEMP=$WORK/tmp
@@ -49,7 +55,6 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 1
 fi
 
-rm -rf "$WORK"
 mkdir -p "$WORK/tmp" "$WORK/logs" "$WORK/output"
 EMULATOR_DIR=$WORK/emulator
 # shellcheck source=scripts/emulator-env.sh

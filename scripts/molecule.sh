@@ -9,7 +9,10 @@ ROOT=$PWD
 [ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
 SCENARIOS_DIR=extensions/molecule
-WORK=$ROOT/build/molecule
+# A directory per run: engineers share this tree and may run concurrently.
+mkdir -p build/molecule
+find build/molecule -mindepth 1 -maxdepth 1 -name 'run-*' -mmin +1440 -exec rm -rf {} +
+WORK=$(mktemp -d "$ROOT/build/molecule/run-XXXXXX")
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
@@ -22,8 +25,6 @@ if [ ${#scenarios[@]} -eq 0 ]; then
   exit 1
 fi
 
-rm -rf "$WORK"
-mkdir -p "$WORK"
 EMULATOR_DIR=$WORK/emulator
 # shellcheck source=scripts/emulator-env.sh
 . scripts/emulator-env.sh

@@ -3,7 +3,7 @@
 #   scripts/sanity.sh [ansible-test sanity options, e.g. --test pylint]
 #
 # - ansible-test wants to run from .../ansible_collections/<ns>/<name> that is not a symlink:
-#   we copy the files git knows (tracked + untracked-not-ignored) to build/sanity/.
+#   we copy the files git knows (tracked + untracked-not-ignored) to build/sanity/run-*/.
 # - amazon.aws and community.aws (from the venv's 'ansible' package) sit beside our copy,
 #   where ansible-test looks for a collection's dependencies.
 # - ansible-test bootstraps each test venv with a get-pip.py it downloads from a host we
@@ -16,7 +16,10 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 [ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
 PYTHON_VERSION=${SANITY_PYTHON:-3.11}
-TREE=$ROOT/build/sanity
+# A copy per run (engineers share this tree and may run sanity concurrently), removed at exit.
+mkdir -p build/sanity
+TREE=$(mktemp -d "$ROOT/build/sanity/run-XXXXXX")
+trap 'rm -rf "$TREE"' EXIT
 DEST=$TREE/ansible_collections/radiant/aws_onboarding
 
 # No test is waived: an ignore file with entries fails the stage before it starts.
@@ -26,7 +29,6 @@ if compgen -G 'tests/sanity/ignore-*.txt' >/dev/null && grep -qvE '^\s*(#|$)' te
   exit 1
 fi
 
-rm -rf "$TREE"
 mkdir -p "$DEST"
 git ls-files -co --exclude-standard -z \
   | while IFS= read -r -d '' path; do [ -e "$path" ] && printf '%s\0' "$path"; done \
