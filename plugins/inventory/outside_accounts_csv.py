@@ -46,7 +46,7 @@ options:
     type: str
     default: outside-
 author:
-  - Radiant Security onboarding engineers
+  - Radiant Security onboarding contributors (@radiant-security)
 """
 
 EXAMPLES = r"""

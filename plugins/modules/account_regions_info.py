@@ -22,7 +22,7 @@ description:
     account cannot name itself (AWS requires the standalone call for it).
   - Read-only; supports check mode.
 author:
-  - Radiant Security onboarding engineers
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   account_ids:
     description:

@@ -25,7 +25,7 @@ description:
     problems are collected; the task fails once with the whole list.
   - Makes no AWS call and changes nothing.
 author:
-  - Radiant Security onboarding engineers
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   hosts:
     description:
