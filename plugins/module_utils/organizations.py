@@ -36,10 +36,16 @@ MANAGEMENT_ONLY_HINT = (
 
 
 class OrganizationsError(Exception):
-    """An Organizations call failed; ``message`` says what to do about it."""
+    """An Organizations call failed or a request cannot be met.
+
+    ``message`` says what went wrong and what to do; ``error`` is the botocore error behind it,
+    if any (modules hand it to fail_json_aws, which appends AWS's own words); str() gives both.
+    """
 
     def __init__(self, message, error=None):
-        super(OrganizationsError, self).__init__(message)
+        full = message if error is None else "{0}: {1}".format(message, error)
+        super(OrganizationsError, self).__init__(full)
+        self.message = message
         self.error = error
 
 
@@ -65,7 +71,7 @@ def explain(error, action, caller=None):
             "Unable to {0}: access denied. This call is allowed only from the organization's management account "
             "(reads also from a delegated administrator); {1}".format(action, MANAGEMENT_ONLY_HINT.format(caller=who)),
             error)
-    return OrganizationsError("Unable to {0}: {1}".format(action, error), error)
+    return OrganizationsError("Unable to {0}".format(action), error)
 
 
 def _caller_id(caller):

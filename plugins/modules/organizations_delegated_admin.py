@@ -121,7 +121,7 @@ def main():
             apply_delegated_admin(client, principal, to_register, to_deregister, caller)
     except OrganizationsError as error:
         if error.error is not None:
-            module.fail_json_aws(error.error, msg=str(error))
+            module.fail_json_aws(error.error, msg=error.message)
         module.fail_json(msg=str(error))
 
     after = sorted((set(before) - set(to_deregister)) | set(to_register))

@@ -168,7 +168,7 @@ def main():
         result = read_organization(client, caller)
     except OrganizationsError as error:
         if error.error is not None:
-            module.fail_json_aws(error.error, msg=str(error))
+            module.fail_json_aws(error.error, msg=error.message)
         module.fail_json(msg=str(error))
     module.exit_json(changed=False, **result)
 

@@ -96,7 +96,7 @@ def main():
             set_trusted_access(client, plan, state, caller)
     except OrganizationsError as error:
         if error.error is not None:
-            module.fail_json_aws(error.error, msg=str(error))
+            module.fail_json_aws(error.error, msg=error.message)
         module.fail_json(msg=str(error))
 
     after = sorted(set(before) | set(plan)) if state == "present" else sorted(set(before) - set(plan))

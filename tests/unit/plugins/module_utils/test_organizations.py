@@ -85,6 +85,8 @@ def test_other_errors_keep_aws_message_and_do_not_ask_the_caller():
 
     error = O.explain(client_error("TooManyRequestsException"), "read", caller=caller)
     assert "AWS said no" in str(error)
+    # Modules pass .message to fail_json_aws, which appends AWS's words itself.
+    assert error.message == "Unable to read"
 
 
 @pytest.mark.parametrize("enabled, wanted, state, plan", [
