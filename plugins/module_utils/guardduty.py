@@ -170,6 +170,13 @@ ERROR_ADVICE = (
     ),
     (
         _MEMBER_WRITES,
+        r"must first enable guardduty|enable guardduty .*before",
+        "Enable GuardDuty (create the detector) in account {account_id} in {region} first, with that account's "
+        "credentials (radiant.aws_onboarding.guardduty_detector); the management account needs it before it can "
+        "be a member.",
+    ),
+    (
+        _MEMBER_WRITES,
         r"email",
         "Use the account's root user email address for {account_id} (GuardDuty checks it; seed 004's CSV "
         "'Account ID,Email' lists it).",

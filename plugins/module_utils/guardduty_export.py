@@ -48,10 +48,10 @@ def bucket_of(destination_arn):
 class Destinations:
     """The region's detector and its publishing destinations."""
 
-    def __init__(self, client, region, purpose="a publishing destination"):
+    def __init__(self, client, region, purpose="a publishing destination", detector_id=None):
         self.client = client
         self.region = region
-        self.detector_id = require_detector_id(client, region, purpose)
+        self.detector_id = detector_id or require_detector_id(client, region, purpose)
 
     def context(self, destination_arn=None, kms_key_arn=None):
         """Error-message context: the detector ARN takes one extra read, on the error path only."""

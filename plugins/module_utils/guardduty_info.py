@@ -97,9 +97,10 @@ def gather(client, region, wanted):
                     "in {0}.".format(region)
                 )
     if "publishing_destinations" in wanted:
-        facts["publishing_destinations"] = (
-            [destination_result(d) for d in Destinations(client, region).all()] if detector_id else []
-        )
+        facts["publishing_destinations"] = []
+        if detector_id:
+            destinations = Destinations(client, region, detector_id=detector_id).all()
+            facts["publishing_destinations"] = [destination_result(d) for d in destinations]
     if "invitations" in wanted:
         try:
             facts["invitations"] = invitations_result(list_invitations(client))

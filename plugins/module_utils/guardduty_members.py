@@ -122,10 +122,12 @@ class MemberManager:
     def context(self):
         return {"region": self.region, "detector_id": self.detector_id}
 
-    def _batch_call(self, operation, method, ids, action, record=True, **params):
+    def _batch_call(self, operation, method, ids, action, record=True, done_key=None, **params):
         """Call ``method`` once per batch of 50; returns (processed ids, unprocessed entries).
 
-        Unprocessed entries are also recorded for the final report unless ``record`` is false.
+        Unprocessed entries are also recorded for the final report unless ``record`` is false;
+        processed ids go to ``self.done[done_key]`` batch by batch, so a later failing batch
+        still reports what was applied.
         """
         processed = []
         unprocessed = []
@@ -147,7 +149,10 @@ class MemberManager:
                 unprocessed.append(
                     {"account_id": entry["AccountId"], "operation": operation, "result": entry.get("Result", "")}
                 )
-            processed.extend(account_id for account_id in batch_ids if account_id not in failed)
+            batch_processed = [account_id for account_id in batch_ids if account_id not in failed]
+            processed.extend(batch_processed)
+            if done_key:
+                self.done[done_key].extend(batch_processed)
         if record:
             self.unprocessed.extend(unprocessed)
         return processed, unprocessed
@@ -164,9 +169,8 @@ class MemberManager:
         details = [{"AccountId": account_id, "Email": desired[account_id]["email"]} for account_id in account_ids]
         created, _unprocessed = self._batch_call(
             "CreateMembers", self.client.create_members, details,
-            "create GuardDuty members in {0}".format(self.region),
+            "create GuardDuty members in {0}".format(self.region), done_key="created",
         )
-        self.done["created"].extend(created)
         return created
 
     def invite(self, account_ids, message=None, disable_email_notification=False):
@@ -175,9 +179,8 @@ class MemberManager:
             params["Message"] = message
         invited, _unprocessed = self._batch_call(
             "InviteMembers", self.client.invite_members, account_ids,
-            "invite GuardDuty members in {0}".format(self.region), **params
+            "invite GuardDuty members in {0}".format(self.region), done_key="invited", **params
         )
-        self.done["invited"].extend(invited)
         return invited
 
     def remove(self, account_ids):
@@ -189,10 +192,9 @@ class MemberManager:
         )
         deleted, _unprocessed = self._batch_call(
             "DeleteMembers", self.client.delete_members, account_ids,
-            "delete GuardDuty members in {0}".format(self.region),
+            "delete GuardDuty members in {0}".format(self.region), done_key="removed",
         )
         self.unprocessed.extend(entry for entry in not_disassociated if entry["account_id"] not in deleted)
-        self.done["removed"].extend(deleted)
         return deleted
 
     def members(self):
@@ -264,11 +266,11 @@ class MemberManager:
             key = json.dumps(features_to_api(changes), sort_keys=True)
             groups.setdefault(key, []).append(account_id)
         for key, account_ids in sorted(groups.items()):
-            updated, _unprocessed = self._batch_call(
+            self._batch_call(
                 "UpdateMemberDetectors", self.client.update_member_detectors, account_ids,
-                "update the members' protection plans in {0}".format(self.region), Features=json.loads(key),
+                "update the members' protection plans in {0}".format(self.region), done_key="features_updated",
+                Features=json.loads(key),
             )
-            self.done["features_updated"].extend(updated)
 
 
 def plan_member_features(current_by_account, desired, purge=False):

@@ -279,6 +279,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_members import (
     CREATED,
+    EMAIL_FAILED,
     ENABLED,
     MemberManager,
     desired_accounts,
@@ -376,6 +377,15 @@ def run(module, client, region):
         problems.append(unprocessed_message(manager.unprocessed, "manage GuardDuty members", {"region": region}))
     not_associated = sorted(a for a in desired if state == "present" and not desired[a]["invite"]
                             and final.get(a, {}).get("RelationshipStatus") == CREATED)
+    email_failed = sorted(a for a in desired if state == "present"
+                          and final.get(a, {}).get("RelationshipStatus") == EMAIL_FAILED)
+    if email_failed and not module.check_mode:
+        problems.append(
+            "GuardDuty could not verify the email of {0} (EmailVerificationFailed): the address must be the account's "
+            "root user email. Fix 'email' and run again; the module then deletes and re-creates the member and "
+            "invites it again.".format(", ".join(
+                "{0} ({1})".format(a, final[a].get("Email")) for a in email_failed))
+        )
     if not_associated and not module.check_mode:
         problems.append(
             "Account(s) {0} were created but not associated: they are not organization accounts of this delegated "
