@@ -256,17 +256,34 @@ def _clearable_options():
 # -- reads -------------------------------------------------------------------------------
 
 
-def find_trail(client, name_or_arn):
-    """The trail (DescribeTrails entry, with HomeRegion) named or ARN'd ``name_or_arn``, or None.
+def find_trails(client, name_or_arn):
+    """The trails (DescribeTrails entries, with HomeRegion) named or ARN'd ``name_or_arn``.
 
     DescribeTrails with shadow trails also finds a multi-region or organization trail from a
-    region or account other than its home, which GetTrail by name does not.
+    region or account other than its home, which GetTrail by name does not. By name, an
+    account of the organization may see both its own trail and the organization's.
     """
     response = client.describe_trails(trailNameList=[name_or_arn], includeShadowTrails=True, aws_retry=True)
-    for trail in response.get("trailList", []):
-        if name_or_arn in (trail.get("Name"), trail.get("TrailARN")):
-            return trail
-    return None
+    trails = response.get("trailList", [])
+    return [trail for trail in trails if name_or_arn in (trail.get("Name"), trail.get("TrailARN"))]
+
+
+def needs_owner_check(trails, name_or_arn):
+    """Whether a trail named (not ARN'd) may belong to another account: an organization trail."""
+    return not name_or_arn.startswith("arn:") and any(trail.get("IsOrganizationTrail") for trail in trails)
+
+
+def pick_trail(trails, name_or_arn, caller_account=None):
+    """The trail ``name_or_arn`` names for the caller: by ARN exactly that one; by name the
+    caller's own (an organization trail of the management account is reached by ARN only)."""
+    if caller_account is not None and not name_or_arn.startswith("arn:"):
+        trails = [t for t in trails if arn_account(t.get("TrailARN")) == caller_account]
+    return trails[0] if trails else None
+
+
+def arn_account(arn):
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 else None
 
 
 def read_is_logging(client, name_or_arn):
@@ -372,6 +389,12 @@ def explain_trail_error(code, context):
         return "KMS key '{0}' was not found in the trail's region, or is not a valid key id, alias or ARN.".format(
             context.get("kms_key_id") or ""
         )
+    if code == "TrailAlreadyExistsException":
+        return (
+            "A trail named '{0}' already exists; an organization trail created by CloudTrail's delegated "
+            "administrator belongs to the management account, and the delegated administrator must name it by "
+            "trail_arn."
+        ).format(context.get("trail_name") or "")
     if code == "InvalidHomeRegionException":
         return "Trail '{0}' must be changed from its home region.".format(context.get("trail_name") or trail_arn)
     return None

@@ -318,7 +318,9 @@ class TrailManager:
     def read(self):
         """(trail, view) of the trail as it is, or (None, {})."""
         try:
-            trail = ct.find_trail(self.client, self.ref)
+            trails = ct.find_trails(self.client, self.ref)
+            owner = self.caller_account() if ct.needs_owner_check(trails, self.ref) else None
+            trail = ct.pick_trail(trails, self.ref, owner)
             if trail is None:
                 return None, {}
             home = trail.get("HomeRegion")

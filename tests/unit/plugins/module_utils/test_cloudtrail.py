@@ -193,3 +193,30 @@ def test_organization_and_policy_errors_say_what_to_do(code, needle):
 
 def test_unknown_errors_are_left_to_the_aws_message():
     assert ct.explain_trail_error("ThrottlingException", {}) is None
+
+
+ORG_TRAIL = dict(TRAIL, IsOrganizationTrail=True)
+MEMBER_TRAIL = dict(TRAIL, TrailARN="arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events")
+
+
+def test_by_name_an_organization_trail_of_another_account_is_not_the_callers():
+    trails = [ORG_TRAIL, MEMBER_TRAIL]
+    assert ct.needs_owner_check(trails, "management-events")
+    assert ct.pick_trail(trails, "management-events", "111122223333") is MEMBER_TRAIL
+    assert ct.pick_trail([ORG_TRAIL], "management-events", "111122223333") is None
+    assert ct.pick_trail([ORG_TRAIL], "management-events", "123456789012") is ORG_TRAIL
+
+
+def test_by_arn_the_trail_is_whoever_owns_it():
+    assert not ct.needs_owner_check([ORG_TRAIL], ORG_TRAIL["TrailARN"])
+    assert ct.pick_trail([ORG_TRAIL], ORG_TRAIL["TrailARN"], "111122223333") is ORG_TRAIL
+
+
+def test_a_single_account_trail_needs_no_owner_lookup():
+    assert not ct.needs_owner_check([TRAIL], "management-events")
+    assert ct.pick_trail([TRAIL], "management-events") is TRAIL
+    assert ct.pick_trail([], "management-events") is None
+
+
+def test_trail_already_exists_points_the_delegated_administrator_to_trail_arn():
+    assert "trail_arn" in ct.explain_trail_error("TrailAlreadyExistsException", {"trail_name": "management-events"})
