@@ -19,7 +19,9 @@ description:
     (OU ids from the root down) and C(aws_organization_id)."
   - "Groups by job, the same as the static inventory of this collection: C(management_account),
     C(log_account) (the account O(log_account_id)), C(organization_members) (every other ACTIVE account),
-    C(suspended_accounts) and C(outside_accounts) (see O(outside_accounts))."
+    C(suspended_accounts), and C(outside_accounts), left empty here - accounts outside the organization come
+    from seed 004's CSV through the C(radiant.aws_onboarding.outside_accounts_csv) inventory plugin, passed
+    as a second C(-i)."
   - Groups by OU, nested like the OU tree - the account of OU V(Workloads/Prod/Web) is in group
     C(ou_workloads_prod_web), a child of C(ou_workloads_prod), a child of C(ou_workloads). Names are
     O(ou_group_prefix) plus the lower-cased path with every character other than letters, digits and
@@ -52,7 +54,7 @@ options:
     type: str
   include_accounts:
     description:
-      - Only these account ids become hosts (all accounts when empty). Outside accounts are not filtered.
+      - Only these account ids become hosts (all accounts when empty).
     type: list
     elements: str
     default: []
@@ -73,29 +75,6 @@ options:
     description: Prefix of the OU group names.
     type: str
     default: ou_
-  outside_accounts:
-    description:
-      - Accounts outside the organization (seed 004's invitation-based GuardDuty members), added as hosts of
-        the group C(outside_accounts) with their root email.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      id:
-        description: The 12-digit account id.
-        type: str
-        required: true
-      email:
-        description: The account's root email.
-        type: str
-        required: true
-      name:
-        description: The host name; V(outside-<id>) when omitted.
-        type: str
-  outside_accounts_csv:
-    description:
-      - A CSV file in seed 004's format (header C(Account ID,Email)) listing more outside accounts.
-    type: path
   python_interpreter:
     description:
       - The C(ansible_python_interpreter) of every host. The modules run on the controller with boto3, so the
@@ -121,7 +100,6 @@ compose:
   radiant_access_role: "'OrganizationAccountAccessRole'"
 """
 
-import csv
 import re
 import sys
 
@@ -161,7 +139,7 @@ def _hostnames(accounts, hostname):
 
 
 def build_inventory(org, log_account_id=None, include_accounts=(), exclude_accounts=(), hostname="name",
-                    ou_group_prefix="ou_", outside_accounts=()):
+                    ou_group_prefix="ou_"):
     """Hosts and groups from read_organization()'s result; pure, so it is unit-tested without AWS.
 
     Returns {"hosts": {name: vars}, "groups": {group: {"hosts": [...], "children": [...]}},
@@ -210,18 +188,6 @@ def build_inventory(org, log_account_id=None, include_accounts=(), exclude_accou
         if account.get("ou_path"):
             groups[ou_group_name(account["ou_path"], ou_group_prefix)]["hosts"].append(name)
 
-    org_ids = set(account["id"] for account in org["accounts"])
-    for outside in outside_accounts or ():
-        if not re.match(r"^\d{12}$", str(outside.get("id", ""))) or "@" not in str(outside.get("email", "")):
-            raise ValueError("each outside account needs a 12-digit id and an email, got {0}".format(outside))
-        if outside["id"] in org_ids:
-            raise ValueError("outside account {0} is a member of organization {1}".format(
-                outside["id"], org["organization"]["id"]))
-        name = outside.get("name") or "outside-{0}".format(outside["id"])
-        hosts[name] = {"aws_account_id": outside["id"], "aws_account_name": name,
-                       "aws_account_email": outside["email"]}
-        groups[OUTSIDE_GROUP]["hosts"].append(name)
-
     for group in groups.values():
         group["hosts"].sort()
         group["children"].sort()
@@ -233,21 +199,6 @@ def build_inventory(org, log_account_id=None, include_accounts=(), exclude_accou
             "aws_management_account_id": management_id,
         },
     }
-
-
-def read_outside_csv(path):
-    """Seed 004's bulk-add file: header ``Account ID,Email``, one account per line."""
-    with open(path, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    accounts = []
-    for number, row in enumerate(rows, start=2):
-        account_id = (row.get("Account ID") or "").strip()
-        email = (row.get("Email") or "").strip()
-        if not re.match(r"^\d{12}$", account_id) or "@" not in email:
-            raise ValueError("{0} line {1}: expected 'Account ID,Email' with a 12-digit id and an email, got {2}"
-                             .format(path, number, row))
-        accounts.append({"id": account_id, "email": email})
-    return accounts
 
 
 class InventoryModule(AWSInventoryBase):
@@ -269,12 +220,6 @@ class InventoryModule(AWSInventoryBase):
         if not result_was_cached:
             org = self._read()
 
-        outside = list(self.get_option("outside_accounts") or [])
-        if self.get_option("outside_accounts_csv"):
-            try:
-                outside.extend(read_outside_csv(self.get_option("outside_accounts_csv")))
-            except (OSError, ValueError) as error:
-                raise AnsibleError("aws_organization inventory: {0}".format(error)) from None
         try:
             plan = build_inventory(
                 org,
@@ -283,7 +228,6 @@ class InventoryModule(AWSInventoryBase):
                 exclude_accounts=self.get_option("exclude_accounts"),
                 hostname=self.get_option("hostname"),
                 ou_group_prefix=self.get_option("ou_group_prefix"),
-                outside_accounts=outside,
             )
         except ValueError as error:
             raise AnsibleError("aws_organization inventory: {0}".format(error)) from None

@@ -9,7 +9,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.inventory import aws_org
 from ansible_collections.radiant.aws_onboarding.plugins.inventory.aws_organization import (
     build_inventory,
     ou_group_name,
-    read_outside_csv,
 )
 
 MANAGEMENT, LOG, WEB1, WEB2, DATA, SANDBOX, GONE, ROOTLEVEL = (
@@ -103,34 +102,10 @@ def test_include_and_exclude_lists():
     assert "ou_sandbox" in plan["groups"]  # the group exists even when empty
 
 
-def test_outside_accounts_group():
-    plan = build_inventory(ORG, outside_accounts=[{"id": "990000000001", "email": "root@partner.test"}])
-    assert plan["hosts"]["outside-990000000001"] == {
-        "aws_account_id": "990000000001", "aws_account_name": "outside-990000000001",
-        "aws_account_email": "root@partner.test"}
-    assert plan["groups"]["outside_accounts"]["hosts"] == ["outside-990000000001"]
-    with pytest.raises(ValueError, match="is a member of organization o-example"):
-        build_inventory(ORG, outside_accounts=[{"id": WEB1, "email": "x@y.test"}])
-    with pytest.raises(ValueError, match="12-digit id and an email"):
-        build_inventory(ORG, outside_accounts=[{"id": "12", "email": "x@y.test"}])
-
-
 @pytest.mark.parametrize("log_account_id", ["999999999999", GONE])
 def test_log_account_must_be_an_active_member(log_account_id):
     with pytest.raises(ValueError, match="not an ACTIVE account of organization o-example"):
         build_inventory(ORG, log_account_id=log_account_id)
-
-
-def test_outside_csv(tmp_path):
-    path = tmp_path / "outside.csv"
-    path.write_text("Account ID,Email\n990000000001,root@partner1.test\n990000000002,root@partner2.test\n")
-    assert read_outside_csv(str(path)) == [
-        {"id": "990000000001", "email": "root@partner1.test"},
-        {"id": "990000000002", "email": "root@partner2.test"},
-    ]
-    path.write_text("Account ID,Email\n99000000,root@partner1.test\n")
-    with pytest.raises(ValueError, match="line 2"):
-        read_outside_csv(str(path))
 
 
 def test_plugin_populates_inventory_with_constructed_features(tmp_path, monkeypatch):
