@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 try:
     from botocore.exceptions import ClientError
 except ImportError:
@@ -116,9 +118,24 @@ def _snake(operator):
     return out
 
 
+def _selects_every_s3_object(field):
+    """A resources.ARN condition that every S3 object ARN meets: StartsWith only, with values
+    like ``arn:aws:s3`` or ``arn:aws:s3:::`` (the prefix form of "all buckets")."""
+    if field.get("Field") != "resources.ARN" or any(field.get(op) for op in FIELD_OPERATORS if op != "StartsWith"):
+        return False
+    values = field.get("StartsWith") or []
+    return bool(values) and all(re.match(r"^arn:[a-z-]+:s3(:::)?$", value) for value in values)
+
+
 def _canonical_selector(selector, with_name):
     fields = []
-    for field in selector.get("FieldSelectors") or []:
+    field_selectors = selector.get("FieldSelectors") or []
+    on_s3_objects = any(
+        f.get("Field") == "resources.type" and f.get("Equals") == ["AWS::S3::Object"] for f in field_selectors
+    )
+    for field in field_selectors:
+        if on_s3_objects and _selects_every_s3_object(field):
+            continue  # the same as no resources.ARN condition: every object of every bucket
         operators = tuple(
             (operator, tuple(sorted(set(field[operator])))) for operator in FIELD_OPERATORS if field.get(operator)
         )

@@ -102,8 +102,10 @@ options:
   s3_data_events:
     description:
       - S3 data events to log, as an advanced event selector on C(AWS::S3::Object).
-      - V(all) logs every object of every bucket. Otherwise a list of bucket names (every object of the
-        bucket) or S3 ARN prefixes such as C(arn:aws:s3:::bucket/path/). An empty list logs no data events.
+      - V(all) logs every object of every bucket (written without a C(resources.ARN) condition, as the console
+        does; an existing selector using the prefix form, C(resources.ARN) starting with C(arn:aws:s3), is the
+        same and is left alone). Otherwise a list of bucket names (every object of the bucket) or S3 ARN
+        prefixes such as C(arn:aws:s3:::bucket/path/). An empty list logs no data events.
     type: list
     elements: str
   advanced_event_selectors:

@@ -220,3 +220,20 @@ def test_a_single_account_trail_needs_no_owner_lookup():
 
 def test_trail_already_exists_points_the_delegated_administrator_to_trail_arn():
     assert "trail_arn" in ct.explain_trail_error("TrailAlreadyExistsException", {"trail_name": "management-events"})
+
+
+@pytest.mark.parametrize("prefix", ["arn:aws:s3", "arn:aws:s3:::"])
+def test_the_arn_prefix_form_of_all_s3_objects_equals_the_console_form(prefix):
+    prefix_form = {
+        "Name": "S3",
+        "FieldSelectors": S3_ALL["FieldSelectors"] + [{"Field": "resources.ARN", "StartsWith": [prefix]}],
+    }
+    assert ct.selectors_equal([MANAGEMENT_ALL, prefix_form], [MANAGEMENT_ALL, S3_ALL])
+
+
+def test_a_bucket_prefix_or_a_negated_prefix_is_not_all_objects():
+    on_objects = S3_ALL["FieldSelectors"]
+    bucket = {"FieldSelectors": on_objects + [{"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::b/"]}]}
+    negated = {"FieldSelectors": on_objects + [{"Field": "resources.ARN", "NotStartsWith": ["arn:aws:s3"]}]}
+    assert not ct.selectors_equal([bucket], [S3_ALL])
+    assert not ct.selectors_equal([negated], [S3_ALL])
