@@ -21,6 +21,7 @@ https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html):
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from .. import organizations_state
@@ -50,10 +51,12 @@ _lock = threading.Lock()
 _opted: dict[str, dict[str, str]] = {}  # account -> {region: ENABLED|DISABLED} for opt-in Regions
 
 
-def partition_regions() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def partition_regions() -> tuple[str, ...]:
+    """The aws partition's Regions, read once from botocore's endpoint data (a Session is slow)."""
     from boto3 import Session
 
-    return sorted(Session().get_available_regions("ec2"))
+    return tuple(sorted(Session().get_available_regions("ec2")))
 
 
 def region_statuses(account_id: str) -> dict[str, str]:
