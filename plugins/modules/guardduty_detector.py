@@ -26,7 +26,7 @@ description:
   - O(state=absent) deletes the detector only when it has no member accounts; otherwise the module fails
     and says how to remove them.
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   state:
     description:
@@ -204,11 +204,6 @@ detector:
           elements: dict
           sample: [{"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"}]
 """
-
-try:
-    import botocore  # noqa: F401 (AnsibleAWSModule reports a missing botocore)
-except ImportError:
-    pass
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of

@@ -19,7 +19,7 @@ description:
     invitations and the organization's delegated administrators - for verification and drift reports.
   - Every list is read completely (paginated, ListPublishingDestinations page by page).
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   gather:
     description:

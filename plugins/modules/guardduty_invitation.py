@@ -23,7 +23,7 @@ description:
     (DisassociateFromAdministratorAccount).
   - When the account already has a different administrator, the module fails and says how to leave it.
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   administrator_account_id:
     description: The 12-digit id of the GuardDuty administrator whose invitation is expected.

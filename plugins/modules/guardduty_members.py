@@ -25,7 +25,7 @@ description:
   - Accounts AWS does not process (UnprocessedAccounts) are never ignored. The module applies everything it
     can, then fails listing each account with AWS's reason and what to fix.
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   accounts:
     description:
@@ -255,11 +255,6 @@ unprocessed_accounts:
       operation: CreateMembers
       result: The request is rejected because the email address does not match the email address of the account.
 """
-
-try:
-    import botocore  # noqa: F401 (AnsibleAWSModule reports a missing botocore)
-except ImportError:
-    pass
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of

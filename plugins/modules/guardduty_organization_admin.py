@@ -21,7 +21,7 @@ description:
     it; it never switches administrators silently.
   - AWS Organizations trusted access for C(guardduty.amazonaws.com) must be allowed first.
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   account_id:
     description: The 12-digit id of the account to make (or stop being) the delegated administrator.

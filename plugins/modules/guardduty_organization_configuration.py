@@ -21,7 +21,7 @@ description:
   - Features are compared as sets; features that are not listed are left as they are unless
     O(purge_features=true).
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   auto_enable_organization_members:
     description:

@@ -21,7 +21,7 @@ description:
     the module fails naming the bucket policy and key policy statements to fix (GuardDuty user guide,
     "Exporting findings").
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   destination_arn:
     description:

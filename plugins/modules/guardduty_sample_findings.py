@@ -20,7 +20,7 @@ description:
   - Every run creates findings, so the module always reports a change; in check mode it reports the change
     and creates nothing.
 author:
-  - Radiant Security onboarding contributors
+  - Radiant Security onboarding contributors (@radiant-security)
 options:
   finding_types:
     description:

@@ -97,7 +97,7 @@ def test_purge_with_organization_values_uses_none():
         value_key="AutoEnable",
     )
     desired = features_from_params([{"name": "S3_DATA_EVENTS", "auto_enable": "ALL"}], value_option="auto_enable")
-    changes, _ = plan_features(current, desired, purge=True, off_value="NONE")
+    changes, _after = plan_features(current, desired, purge=True, off_value="NONE")
     assert changes == {"EKS_AUDIT_LOGS": {"value": "NONE", "additional": {}}}
 
 

@@ -98,8 +98,8 @@ def test_120_accounts_are_created_in_three_batches_and_unprocessed_ones_are_kept
     for batch in (accounts[:50], accounts[50:100], accounts[100:]):
         unprocessed = []
         if batch[0] == accounts[50]:
-            unprocessed = [{"AccountId": batch[3], "Result": "The request is rejected because the email address "
-                                                              "does not match the email address of the account."}]
+            reason = "The request is rejected because the email address does not match the account's."
+            unprocessed = [{"AccountId": batch[3], "Result": reason}]
         stubber.add_response(
             "create_members",
             {"UnprocessedAccounts": unprocessed},
@@ -110,8 +110,7 @@ def test_120_accounts_are_created_in_three_batches_and_unprocessed_ones_are_kept
     assert accounts[53] not in created
     assert manager.unprocessed == [{
         "account_id": accounts[53], "operation": "CreateMembers",
-        "result": "The request is rejected because the email address does not match the email address of the "
-                  "account.",
+        "result": "The request is rejected because the email address does not match the account's.",
     }]
 
 
@@ -175,7 +174,7 @@ def test_wait_for_enabled_names_the_stuck_accounts(stubbed, monkeypatch):
         return wait_for(*args, **kwargs)
 
     monkeypatch.setattr(guardduty_members, "wait_for", fake_wait_for)
-    for _ in range(3):
+    for _attempt in range(3):
         stubber.add_response("get_members", {"Members": [member("100000000000", "Created")], "UnprocessedAccounts": []})
     with pytest.raises(GuardDutyError, match=r"100000000000 \(Created\).*invite: true"):
         manager.wait_enabled(["100000000000"], timeout=4)
