@@ -335,6 +335,18 @@ class ResourceNotFound(Exception):
     pass
 
 
+def region_of(resource_type, resource):
+    """The Region named by a KMS key/alias or SNS topic ARN, else None (use the module's Region).
+
+    SNS and KMS are regional: a topic ARN of another Region is not found by a client of this one.
+    """
+    if resource_type in (KMS_KEY, SNS_TOPIC) and resource.startswith("arn:"):
+        parts = resource.split(":")
+        if len(parts) > 3 and parts[3]:
+            return parts[3]
+    return None
+
+
 class ResourcePolicyStore:
     """Read, write and delete the policy of one resource through a boto3 client.
 

@@ -36,6 +36,7 @@ options:
     description:
       - The resource - a bucket name for V(s3_bucket); a key id, key ARN, alias name (V(alias/name) or
         V(name)) or alias ARN for V(kms_key); the topic ARN for V(sns_topic).
+      - A key or topic ARN is read and written in the Region the ARN names, whatever O(region) says.
     type: str
     required: true
   statements:
@@ -177,6 +178,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy impo
     ResourcePolicyStore,
     backup_path,
     merge_statements,
+    region_of,
     write_backup,
 )
 
@@ -200,7 +202,10 @@ def main():
     resource_type = module.params["resource_type"]
     resource = module.params["resource"]
 
-    client = module.client(_CLIENTS[resource_type], retry_decorator=AWSRetry.jittered_backoff())
+    client_args = {}
+    if region_of(resource_type, resource):
+        client_args["region"] = region_of(resource_type, resource)
+    client = module.client(_CLIENTS[resource_type], retry_decorator=AWSRetry.jittered_backoff(), **client_args)
     store = ResourcePolicyStore(client, resource_type, resource)
     try:
         current = store.read()

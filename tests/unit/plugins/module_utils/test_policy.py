@@ -196,3 +196,13 @@ def test_backup_path_and_write(tmp_path):
     P.write_backup(policy_with(*FOREIGN), path)
     with open(path) as handle:
         assert json.load(handle) == policy_with(*FOREIGN)
+
+
+@pytest.mark.parametrize("resource_type, resource, region", [
+    (P.SNS_TOPIC, "arn:aws:sns:eu-west-1:123456789012:topic", "eu-west-1"),
+    (P.KMS_KEY, "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "us-west-2"),
+    (P.KMS_KEY, "alias/guardduty-s3-radiantsecurity", None),
+    (P.S3_BUCKET, "arn-looking-bucket", None),
+])
+def test_region_of(resource_type, resource, region):
+    assert P.region_of(resource_type, resource) == region
