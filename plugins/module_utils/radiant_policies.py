@@ -477,9 +477,10 @@ def api_role_cloudformation_template(external_id_parameter="RadiantExternalId", 
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "Radiant Security read-only API role {0}, deployed by radiant.aws_onboarding".format(role_name),
         "Parameters": {
+            # Not NoEcho: an external ID is not a secret (IAM user guide, "Access to AWS accounts owned by
+            # third parties"), and a readable value lets a re-run see a changed ID and roll it out.
             external_id_parameter: {
                 "Type": "String",
-                "NoEcho": True,
                 "MinLength": 1,
                 "Description": "The AWS External Role ID shown by Radiant's AWS API connector",
             }
