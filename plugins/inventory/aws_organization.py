@@ -78,7 +78,7 @@ options:
   python_interpreter:
     description:
       - The C(ansible_python_interpreter) of every host. The modules run on the controller with boto3, so the
-        default is the Python running Ansible (the value of C(ansible_playbook_python)).
+        default is the Python running the playbook, V({{ ansible_playbook_python }}).
     type: str
 """
 
@@ -101,9 +101,16 @@ compose:
 """
 
 import re
-import sys
 
 from ansible.errors import AnsibleError
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core < 2.19 templates every inventory string anyway
+
+    def trust_as_template(value):
+        return value
+
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
@@ -120,6 +127,7 @@ SUSPENDED_GROUP = "suspended_accounts"
 OUTSIDE_GROUP = "outside_accounts"
 JOB_GROUPS = (MANAGEMENT_GROUP, LOG_GROUP, MEMBERS_GROUP, SUSPENDED_GROUP, OUTSIDE_GROUP)
 ACTIVE = "ACTIVE"
+PLAYBOOK_PYTHON = "{{ ansible_playbook_python }}"
 
 
 def ou_group_name(path, prefix="ou_"):
@@ -249,8 +257,9 @@ class InventoryModule(AWSInventoryBase):
                 membership.setdefault(host, []).append(group)
 
         strict = self.get_option("strict")
-        # The Python running this plugin is the controller's, i.e. ansible_playbook_python.
-        interpreter = self.get_option("python_interpreter") or sys.executable
+        # Resolved when a play runs (AWX may compute the inventory elsewhere); our own template,
+        # so it is marked trusted, unlike the values read from AWS.
+        interpreter = self.get_option("python_interpreter") or trust_as_template(PLAYBOOK_PYTHON)
         for name, account_vars in plan["hosts"].items():
             self.inventory.add_host(name)
             for group in membership.get(name, []):

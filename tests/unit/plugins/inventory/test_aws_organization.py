@@ -134,6 +134,7 @@ def test_plugin_populates_inventory_with_constructed_features(tmp_path, monkeypa
     assert names("ou_workloads") == names("production")
     web = inventory.get_host("web-one").get_vars()
     assert web["ansible_connection"] == "local"
+    assert web["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
     assert web["access_role"] == "OrganizationAccountAccessRole"
     assert web["aws_ou_path"] == "Workloads/Prod/Web-Tier"
     assert inventory.groups["all"].get_vars()["aws_organization_id"] == "o-example"
