@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every check CI runs, or the named stages: lint sanity unit emulator integration molecule.
-# Each stage's wall time is printed, then a summary; the first failing stage stops the run.
+# Each stage's wall time is printed, then a summary; the first failing stage stops the run
+# (TEST_KEEP_GOING=1: run every stage anyway and fail at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -51,6 +52,7 @@ stage_molecule() {
 }
 
 timings=()
+failed=()
 total_start=$SECONDS
 for stage in "${STAGES[@]}"; do
   if ! declare -F "stage_$stage" >/dev/null; then
@@ -66,9 +68,10 @@ for stage in "${STAGES[@]}"; do
   set -e
   if [ "$status" -ne 0 ]; then
     echo "=== stage $stage FAILED after $((SECONDS - start)) s"
-    printf '%s\n' "${timings[@]}"
-    echo "stages: ${#timings[@]} passed, 1 failed"
-    exit 1
+    timings+=("$(printf '%5d s  %s FAILED' "$((SECONDS - start))" "$stage")")
+    failed+=("$stage")
+    [ "${TEST_KEEP_GOING:-0}" = 1 ] || break
+    continue
   fi
   echo "=== stage $stage passed in $((SECONDS - start)) s"
   timings+=("$(printf '%5d s  %s' "$((SECONDS - start))" "$stage")")
@@ -76,4 +79,5 @@ done
 echo "=== wall time per stage"
 printf '%s\n' "${timings[@]}"
 printf '%5d s  total\n' "$((SECONDS - total_start))"
-echo "stages: ${#STAGES[@]} passed, 0 failed"
+echo "stages: $((${#timings[@]} - ${#failed[@]})) passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]
