@@ -296,7 +296,13 @@ def ensure_invitation(client, region, administrator_id, state="accepted", check_
             outcome["invitations"] = read_invitations(client, region)
         return outcome
 
-    # accepted
+    # accepted: GuardDuty must be enabled before an invitation can be accepted (seed 004), so
+    # the detector comes first, even when the invitation has not arrived yet.
+    if detector_id is None:
+        created = ensure_detector(client, region, enable=True, check_mode=check_mode)
+        detector_id = created["after"]["detector_id"]
+        detector_created = True
+        outcome.update(changed=True, detector_id=detector_id, detector_created=True)
     if not expected:
         raise GuardDutyError(
             "There is no pending GuardDuty invitation from administrator {0} in {1}{2}. Ask {0} to create and invite "
@@ -307,13 +313,11 @@ def ensure_invitation(client, region, administrator_id, state="accepted", check_
                 else "",
             ),
             invitations=invitations_result(invitations),
+            changed=outcome["changed"],
+            detector_id=detector_id,
+            detector_created=detector_created,
         )
     invitation = expected[0]
-    if detector_id is None:
-        # "You must enable GuardDuty before you can accept a membership invitation" (seed 004).
-        created = ensure_detector(client, region, enable=True, check_mode=check_mode)
-        detector_id = created["after"]["detector_id"]
-        detector_created = True
     after_admin = {"AccountId": administrator_id, "RelationshipStatus": "Enabled",
                    "InvitationId": invitation.get("InvitationId"), "InvitedAt": invitation.get("InvitedAt")}
     outcome.update(changed=True, detector_id=detector_id, detector_created=detector_created,
