@@ -35,6 +35,7 @@ AWS behaviours followed (CloudFormation API Reference and User Guide):
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -745,6 +746,21 @@ def auto_deploy(management_account: str, account_id: str) -> None:
                 _record_operation(record, operation_id, "CREATE" if wanted else "DELETE", results, {})
 
 
+def _with_json_inline_policies(cloudformation_json):
+    """moto stores an inline policy written as a template object with str(dict), a Python repr;
+    IAM keeps the JSON document and GetRolePolicy returns it (AWS::IAM::Role "Policies", IAM API
+    Reference GetRolePolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html)."""
+    properties = cloudformation_json.get("Properties", {})
+    if not properties.get("Policies"):
+        return cloudformation_json
+    policies = [
+        dict(policy, PolicyDocument=policy["PolicyDocument"] if isinstance(policy.get("PolicyDocument"), str)
+             else json.dumps(policy.get("PolicyDocument")))
+        for policy in properties["Policies"]
+    ]
+    return dict(cloudformation_json, Properties=dict(properties, Policies=policies))
+
+
 def _role_with_managed_policies(create, delete):
     """moto's AWS::IAM::Role ignores ManagedPolicyArns; CloudFormation attaches them on create
     and detaches them on delete (AWS::IAM::Role, "ManagedPolicyArns", CloudFormation
@@ -752,6 +768,7 @@ def _role_with_managed_policies(create, delete):
     from moto.iam.models import iam_backends
 
     def create_role(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        cloudformation_json = _with_json_inline_policies(cloudformation_json)
         role = create.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
         backend = iam_backends[account_id]["global"]
         for policy_arn in cloudformation_json.get("Properties", {}).get("ManagedPolicyArns") or []:
