@@ -262,6 +262,27 @@ def plan_instances(existing, deployable, targeted, regions, purge):
     return missing, extra
 
 
+def outdated_pairs(instances, deployable, regions):
+    """Wanted instances whose last operation did not bring them up to date (Status OUTDATED,
+    for example a failed creation): a re-run deploys them again. INOPERABLE ones (a failed
+    deletion) are left to the user, as AWS asks."""
+    wanted = set(regions)
+    return set(
+        (i["Account"], i["Region"])
+        for i in instances
+        if i.get("Status") == "OUTDATED" and i["Account"] in deployable and i["Region"] in wanted
+    )
+
+
+def retry_requests(outdated, ou_ids):
+    """UpdateStackInstances (DeploymentTargets, Regions) pairs redeploying exactly ``outdated``."""
+    return [
+        ({"OrganizationalUnitIds": sorted(ou_ids), "Accounts": accounts, "AccountFilterType": "INTERSECTION"},
+         list(regions))
+        for regions, accounts in _group_by_regions(outdated)
+    ]
+
+
 def _group_by_regions(pairs):
     regions_of = {}
     for account, region in pairs:

@@ -23,7 +23,8 @@ description:
     accounts are neither deployed to nor purged.
   - The stack set is updated (one operation that updates every instance) only when a managed property
     differs. Missing instances are created for exactly the missing accounts and regions; instances outside
-    the targets are deleted when O(purge_instances=true).
+    the targets are deleted when O(purge_instances=true); wanted instances left C(OUTDATED) by a failed
+    operation are deployed again (C(UpdateStackInstances)).
   - Each operation gets a client-supplied C(OperationId) (CloudFormation's idempotency token), is waited for
     at most O(wait_timeout) seconds, and its per-account results are returned; the module fails, listing
     each failed account and region, when an operation fails.
@@ -413,12 +414,14 @@ class StackSetManager:
             "AutoDeployment": ss.auto_deployment(self.params["auto_deployment"]),
         }
 
-    def target_plan(self, existing):
-        """(missing pairs, extra {pair: ou}, create requests) for the deployment targets."""
+    def target_plan(self, instances):
+        """What the deployment targets ask of the instances: missing pairs, extra {pair: ou},
+        OUTDATED pairs to redeploy, and the create and retry requests."""
+        plan = {"missing": set(), "extra": {}, "outdated": set(), "creates": [], "retries": []}
         targets = self.params["deployment_targets"]
         regions = self.params["regions"]
         if targets is None or regions is None:
-            return set(), {}, []
+            return plan
         organizations = self.module.client("organizations", retry_decorator=RETRY)
         try:
             ou_ids = targets["organizational_unit_ids"] or []
@@ -431,8 +434,13 @@ class StackSetManager:
         deployable, targeted = ss.target_accounts(
             under, targets["account_filter_type"], targets["accounts"], management
         )
-        missing, extra = ss.plan_instances(existing, deployable, targeted, regions, self.params["purge_instances"])
-        return missing, extra, ss.create_requests(missing, ou_ids, under, management)
+        plan["missing"], plan["extra"] = ss.plan_instances(
+            ss.instance_pairs(instances), deployable, targeted, regions, self.params["purge_instances"]
+        )
+        plan["outdated"] = ss.outdated_pairs(instances, deployable, regions)
+        plan["creates"] = ss.create_requests(plan["missing"], ou_ids, under, management)
+        plan["retries"] = ss.retry_requests(plan["outdated"], ou_ids)
+        return plan
 
     # -- reads --------------------------------------------------------------------------
     def read(self):
@@ -513,14 +521,23 @@ class StackSetManager:
         if current is None and not desired["TemplateBody"]:
             self.module.fail_json(msg="template or template_body is required to create stack set " + self.name)
         existing = ss.instance_pairs(instances)
-        missing, extra, create_requests = self.target_plan(existing)
+        plan = self.target_plan(instances)
+        missing, extra = plan["missing"], plan["extra"]
         changes = ss.stack_set_changes(current, desired, self.params["purge_tags"]) if current else ["create"]
-        changed = bool(changes or missing or extra)
+        changed = bool(changes or missing or extra or plan["outdated"])
 
-        before = {"stack_set": stack_set_view(current), "instances": ss.instances_by_region(existing)}
+        before = {
+            "stack_set": stack_set_view(current),
+            "instances": ss.instances_by_region(existing),
+            "outdated_instances": ss.instances_by_region(plan["outdated"]),
+        }
         after_pairs = (set(existing) - set(extra)) | missing
         predicted = self.predicted_stack_set(current, desired, changes)
-        after = {"stack_set": stack_set_view(predicted), "instances": ss.instances_by_region(after_pairs)}
+        after = {
+            "stack_set": stack_set_view(predicted),
+            "instances": ss.instances_by_region(after_pairs),
+            "outdated_instances": {},
+        }
         if not changed or self.module.check_mode:
             predicted_instances = [instance_view(i) for i in instances if (i["Account"], i["Region"]) not in extra]
             predicted_instances.extend(
@@ -546,7 +563,17 @@ class StackSetManager:
                 self.client.update_stack_set,
                 ss.update_stack_set_request(self.name, current, desired, self.params["purge_tags"]),
             )
-        for targets, regions in create_requests:
+        elif plan["retries"]:
+            # An UpdateStackSet redeploys every instance anyway; otherwise redeploy only these.
+            for targets, regions in plan["retries"]:
+                self.run_operation(
+                    "update-instances",
+                    self.client.update_stack_instances,
+                    {"StackSetName": self.name, "DeploymentTargets": targets, "Regions": regions},
+                    targets,
+                    regions,
+                )
+        for targets, regions in plan["creates"]:
             self.run_operation(
                 "create-instances",
                 self.client.create_stack_instances,
@@ -555,8 +582,13 @@ class StackSetManager:
                 regions,
             )
         final, final_instances = self.read()
-        after = {"stack_set": stack_set_view(final),
-                 "instances": ss.instances_by_region(ss.instance_pairs(final_instances))}
+        after = {
+            "stack_set": stack_set_view(final),
+            "instances": ss.instances_by_region(ss.instance_pairs(final_instances)),
+            "outdated_instances": ss.instances_by_region(
+                (i["Account"], i["Region"]) for i in final_instances if i.get("Status") == "OUTDATED"
+            ),
+        }
         return True, before, after, stack_set_view(final), [instance_view(i) for i in final_instances]
 
     def predicted_stack_set(self, current, desired, changes):

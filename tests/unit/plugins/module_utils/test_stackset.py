@@ -348,3 +348,23 @@ def test_trusted_access_and_capability_errors_say_what_to_do():
         "InsufficientCapabilitiesException", "Requires capabilities : [CAPABILITY_NAMED_IAM]", "radiant"
     )
     assert ss.explain_stackset_error("ThrottlingException", "slow down", "radiant") is None
+
+
+def test_outdated_wanted_instances_are_redeployed_others_are_not():
+    instances = [
+        {"Account": "111111111111", "Region": "us-east-1", "Status": "OUTDATED"},
+        {"Account": "111111111111", "Region": "eu-west-1", "Status": "OUTDATED"},  # region not wanted
+        {"Account": "222222222222", "Region": "us-east-1", "Status": "CURRENT"},
+        {"Account": "333333333333", "Region": "us-east-1", "Status": "INOPERABLE"},  # failed deletion: user's call
+        {"Account": "666666666666", "Region": "us-east-1", "Status": "OUTDATED"},  # not a target
+    ]
+    deployable = {"111111111111", "222222222222", "333333333333"}
+    outdated = ss.outdated_pairs(instances, deployable, ["us-east-1"])
+    assert outdated == {("111111111111", "us-east-1")}
+    assert ss.retry_requests(outdated, ["ou-b", "ou-a"]) == [
+        (
+            {"OrganizationalUnitIds": ["ou-a", "ou-b"], "Accounts": ["111111111111"],
+             "AccountFilterType": "INTERSECTION"},
+            ["us-east-1"],
+        )
+    ]
