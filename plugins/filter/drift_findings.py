@@ -85,6 +85,11 @@ def _differences(before, after, path, ignored):
     return [(path or "(resource)", after, before)]
 
 
+def _whole_resource(base, phase):
+    return dict(base, field="(resource)", expected="as configured by {0}".format(phase or "the onboarding"),
+                actual="differs")
+
+
 def drift_findings(result, account="", region="", phase="", resource="", ignore=None):
     if not isinstance(result, dict) or not result.get("changed"):
         return []
@@ -93,9 +98,7 @@ def drift_findings(result, account="", region="", phase="", resource="", ignore=
     if isinstance(diff, list):  # Ansible lists diffs of looped or multi-diff results
         diff = diff[0] if len(diff) == 1 else None
     if not isinstance(diff, dict) or ("before" not in diff and "after" not in diff):
-        finding = dict(base, field="(resource)", expected="as configured by {0}".format(phase or "the onboarding"),
-                       actual="differs")
-        return [finding]
+        return [_whole_resource(base, phase)]
     ignored = set(DEFAULT_IGNORED) | set(ignore or [])
     before = diff.get("before")
     after = diff.get("after")
@@ -106,8 +109,7 @@ def drift_findings(result, account="", region="", phase="", resource="", ignore=
     findings = [dict(base, field=field, expected=expected, actual=actual)
                 for field, expected, actual in _differences(before, after, "", ignored)]
     if not findings:  # changed, but nothing visible in the diff: still drift
-        findings.append(dict(base, field="(resource)", expected="as configured by {0}".format(phase or "the onboarding"),
-                             actual="differs"))
+        findings.append(_whole_resource(base, phase))
     return findings
 
 

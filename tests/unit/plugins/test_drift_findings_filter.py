@@ -12,9 +12,11 @@ def test_an_unchanged_result_has_no_finding():
 
 def test_features_are_compared_by_name_and_field():
     before = {"finding_publishing_frequency": "SIX_HOURS", "updated_at": "t1",
-              "features": [{"name": "S3_DATA_EVENTS", "status": "DISABLED"}, {"name": "EKS_AUDIT_LOGS", "status": "ENABLED"}]}
+              "features": [{"name": "S3_DATA_EVENTS", "status": "DISABLED"},
+                           {"name": "EKS_AUDIT_LOGS", "status": "ENABLED"}]}
     after = {"finding_publishing_frequency": "FIFTEEN_MINUTES", "updated_at": "t2",
-             "features": [{"name": "EKS_AUDIT_LOGS", "status": "ENABLED"}, {"name": "S3_DATA_EVENTS", "status": "ENABLED"}]}
+             "features": [{"name": "EKS_AUDIT_LOGS", "status": "ENABLED"},
+                          {"name": "S3_DATA_EVENTS", "status": "ENABLED"}]}
     found = drift_findings({"changed": True, "diff": {"before": before, "after": after}}, **WHERE)
     assert found == [
         dict(WHERE, field="features.S3_DATA_EVENTS.status", expected="ENABLED", actual="DISABLED"),
