@@ -12,7 +12,7 @@ name: drift_findings
 short_description: Drift findings from the before/after diff of a check-mode module run
 version_added: 1.0.0
 description:
-  - Takes a module result registered with C(check_mode: true) and C(diff: true) and returns one finding per
+  - Takes a module result registered with C(check_mode=true) and C(diff=true) and returns one finding per
     value that differs between C(diff.before) (what AWS has) and C(diff.after) (what the onboarding wants),
     as the items of the shared C(radiant_drift) list - C(account), C(region), C(phase), C(resource), C(field),
     C(expected), C(actual).
