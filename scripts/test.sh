@@ -22,12 +22,19 @@ run_pytest() {
 }
 
 stage_lint() {
-  ruff check .
-  yamllint -s .
+  # Every linter runs, so one run shows every finding; the stage fails if any failed.
+  local failures=()
+  ruff check . || failures+=(ruff)
+  yamllint -s . || failures+=(yamllint)
   # The collection's content, then the test playbooks (see tests/integration/.ansible-lint).
-  ansible-lint --nocolor -q
+  ansible-lint --nocolor -q || failures+=(ansible-lint)
   ANSIBLE_ROLES_PATH=$ROOT/tests/integration/targets \
-    ansible-lint --nocolor -q -c tests/integration/.ansible-lint tests/integration extensions/molecule
+    ansible-lint --nocolor -q -c tests/integration/.ansible-lint tests/integration extensions/molecule \
+    || failures+=("ansible-lint (tests)")
+  if [ ${#failures[@]} -gt 0 ]; then
+    echo "lint failed: ${failures[*]}" >&2
+    return 1
+  fi
 }
 
 stage_sanity() {
