@@ -33,6 +33,7 @@ options:
       - tls_only_bucket_statement
       - s3_publish_topic_statements
       - s3_publish_key_statements
+      - sns_subscriber_queue_policy
       - cross_account_log_bucket_statements
       - cross_account_source_statements
       - cross_account_reader_policy
@@ -76,6 +77,7 @@ BUILDERS = (
     "tls_only_bucket_statement",
     "s3_publish_topic_statements",
     "s3_publish_key_statements",
+    "sns_subscriber_queue_policy",
     "cross_account_log_bucket_statements",
     "cross_account_source_statements",
     "cross_account_reader_policy",

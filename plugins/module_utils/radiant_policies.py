@@ -357,6 +357,20 @@ def s3_publish_topic_statements(topic_arn, bucket, bucket_owner_account_id):
     }]
 
 
+def sns_subscriber_queue_policy(queue_arn, topic_arn):
+    """Queue policy letting one SNS topic deliver to an SQS queue (SNS developer guide,
+    "Subscribing an Amazon SQS queue to an Amazon SNS topic": without it SNS cannot send).
+    Used by the end-to-end test's temporary subscriber queue."""
+    return _document([{
+        "Sid": "AllowTopicToSendMessage",
+        "Effect": "Allow",
+        "Principal": {"Service": "sns.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": queue_arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+    }])
+
+
 def s3_publish_key_statements(bucket, bucket_owner_account_id):
     """An SSE-KMS topic needs S3 allowed on its key (SNS developer guide, "Enable compatibility
     between event sources from AWS services and encrypted topics")."""
