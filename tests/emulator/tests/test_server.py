@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -285,7 +284,6 @@ def test_boto3_standard_retries_recover_from_throttling(clean_emulator):
         aws_access_key_id="testing", aws_secret_access_key="testing",
         config=Config(retries={"mode": "standard", "total_max_attempts": 8}),
     )
-    start = time.monotonic()
     for _call in range(12):
         assert client.list_detectors()["DetectorIds"] == []
     injected = clean_emulator.control("GET", "faults")["injected"]
@@ -293,4 +291,3 @@ def test_boto3_standard_retries_recover_from_throttling(clean_emulator):
     records = [r for r in _records(clean_emulator) if r["operation"] == "ListDetectors"]
     assert len(records) == 12 + injected
     assert sum(1 for r in records if r["fault"] == "throttle") == injected
-    assert time.monotonic() - start < 60
