@@ -402,3 +402,19 @@ def test_account_leaving_the_organization_loses_its_instances(aws, org):
     assert not any(account == leaving for account, _ in _instances(cfn))
     assert not _role_exists(aws, leaving)
     assert _role_exists(aws, org["accounts"]["web"])
+
+
+def test_inline_role_policy_is_kept_as_json(aws):
+    # AWS::IAM::Role "Policies": IAM stores the JSON document; GetRolePolicy returns it (moto stored a repr).
+    document = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Account", "Effect": "Allow", "Action": ["account:GetAccountInformation"], "Resource": ["*"]}]}
+    template = {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": "inline-policy-role",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::649384204969:root"}}]},
+        "Policies": [{"PolicyName": "inline", "PolicyDocument": document}],
+    }}}}
+    aws("cloudformation").create_stack(StackName="inline-policy", TemplateBody=json.dumps(template),
+                                       Capabilities=["CAPABILITY_NAMED_IAM"])
+    stored = aws("iam").get_role_policy(RoleName="inline-policy-role", PolicyName="inline")["PolicyDocument"]
+    assert stored == document
