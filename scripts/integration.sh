@@ -4,6 +4,7 @@
 #   INTEGRATION_VERBOSE=1                    stream ansible-playbook's output (default: a
 #                                            target's output is printed only when it fails)
 #   INTEGRATION_ARGS="-vvv"                  extra ansible-playbook arguments
+#   INTEGRATION_JOBS=2                       two runs side by side, each with its own emulator
 # Logs: build/integration/latest/logs/<target>.log (each run has its own run-* directory).
 #
 # Targets keep ansible-test's layout: tests/integration/targets/<name>/{tasks/main.yml,aliases,
@@ -22,15 +23,8 @@ if [ ! -e "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/radiant/aws_onboarding"
   exit 2
 fi
 TARGETS_DIR=tests/integration/targets
-# Each run works in a directory of its own (engineers share this tree and run concurrently);
-# build/integration/latest points at the last one started. Runs older than a day are pruned.
-mkdir -p build/integration
-find build/integration -mindepth 1 -maxdepth 1 -name 'run-*' -mmin +1440 -exec rm -rf {} +
-WORK=$(mktemp -d "$ROOT/build/integration/run-XXXXXX")
-ln -sfn "$(basename "$WORK")" build/integration/latest
 export ANSIBLE_ROLES_PATH=$ROOT/$TARGETS_DIR
 export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_DEPRECATION_WARNINGS=0
-export ANSIBLE_LOCAL_TEMP=$WORK/tmp
 
 runnable() {  # a target runs unless it is a setup_ target or its aliases disable it
   local target=$1
@@ -55,6 +49,31 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 1
 fi
 
+# INTEGRATION_JOBS=N (default 1, in sequence): split the targets round-robin over N runs of
+# this script side by side, each with its own emulator; for machines with idle cores.
+if [ "${INTEGRATION_JOBS:-1}" -gt 1 ] && [ ${#targets[@]} -gt 1 ]; then
+  jobs_start=$SECONDS
+  pids=()
+  for ((job = 0; job < INTEGRATION_JOBS; job++)); do
+    share=()
+    for ((i = job; i < ${#targets[@]}; i += INTEGRATION_JOBS)); do share+=("${targets[i]}"); done
+    [ ${#share[@]} -gt 0 ] || continue
+    (INTEGRATION_JOBS=1 "$ROOT/scripts/integration.sh" "${share[@]}" 2>&1 | sed -u "s/^/[job $((job + 1))] /") &
+    pids+=($!)
+  done
+  status=0
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  echo "=== integration: ${#targets[@]} target(s) in ${#pids[@]} jobs, $((SECONDS - jobs_start)) s"
+  exit "$status"
+fi
+
+# Each run works in a directory of its own (engineers share this tree and run concurrently);
+# build/integration/latest points at the last one started. Runs older than a day are pruned.
+mkdir -p build/integration
+find build/integration -mindepth 1 -maxdepth 1 -name 'run-*' -mmin +1440 -exec rm -rf {} +
+WORK=$(mktemp -d "$ROOT/build/integration/run-XXXXXX")
+ln -sfn "$(basename "$WORK")" build/integration/latest
+export ANSIBLE_LOCAL_TEMP=$WORK/tmp
 mkdir -p "$WORK/tmp" "$WORK/logs" "$WORK/output"
 EMULATOR_DIR=$WORK/emulator
 # shellcheck source=scripts/emulator-env.sh
