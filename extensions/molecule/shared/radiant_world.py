@@ -4,6 +4,9 @@ The molecule scenarios use it as the independent witness of what the playbooks d
 
   radiant_world.py check     SAMPLE_ORG_YML [--phases p,...] [--external-id ID]
       every resource, policy and relationship the seeds name; prints the problems as JSON, exit 1 if any
+  radiant_world.py offboarded SAMPLE_ORG_YML
+      after offboard.yml: the onboarding's trail, relationships, destinations, notification, roles and
+      policy statements are gone; buckets and keys stay; prints the problems as JSON, exit 1 if any
   radiant_world.py drift     SAMPLE_ORG_YML
       changes the organization behind the playbooks' back in many ways; prints {kind: how to recognise it}
   radiant_world.py customer  SAMPLE_ORG_YML
@@ -183,15 +186,17 @@ class Checker:
                         for f in fields), where, "no S3 data events: {0}".format(fields))
         org_id = world.org["organization_id"]
         self.expect_statements(
-            "bucket {0} policy".format(world.cloudtrail_bucket), _bucket_policy(world, world.log, world.cloudtrail_bucket),
+            "bucket {0} policy".format(world.cloudtrail_bucket),
+            _bucket_policy(world, world.log, world.cloudtrail_bucket),
             radiant_policies.cloudtrail_bucket_statements(world.cloudtrail_bucket, world.trail_arn, world.management,
                                                           organization_id=org_id)
             + [radiant_policies.tls_only_bucket_statement(world.cloudtrail_bucket)])
         policy = _bucket_policy(world, world.log, world.cloudtrail_bucket)
         self.expect("AWSLogs/{0}/*".format(org_id) in policy, "bucket policy", "no organization path AWSLogs/" + org_id)
         topic = world.client(world.log, "sns").get_topic_attributes(TopicArn=world.cloudtrail_topic_arn)["Attributes"]
-        self.expect_statements("topic {0} policy".format(CLOUDTRAIL_TOPIC), topic["Policy"],
-                               radiant_policies.cloudtrail_topic_statements(world.cloudtrail_topic_arn, world.trail_arn))
+        self.expect_statements(
+            "topic {0} policy".format(CLOUDTRAIL_TOPIC), topic["Policy"],
+            radiant_policies.cloudtrail_topic_statements(world.cloudtrail_topic_arn, world.trail_arn))
 
     def check_guardduty(self):
         world = self.world
@@ -218,8 +223,10 @@ class Checker:
                         "frequency {0}".format(detector["FindingPublishingFrequency"]))
             features = {f["Name"]: f for f in detector.get("Features", [])}
             for name in ENABLED_FEATURES:
-                self.expect(features.get(name, {}).get("Status") == "ENABLED", where, "feature {0} not enabled".format(name))
-            agents = {c["Name"]: c["Status"] for c in features.get("RUNTIME_MONITORING", {}).get("AdditionalConfiguration", [])}
+                self.expect(features.get(name, {}).get("Status") == "ENABLED", where,
+                            "feature {0} not enabled".format(name))
+            runtime = features.get("RUNTIME_MONITORING", {})
+            agents = {c["Name"]: c["Status"] for c in runtime.get("AdditionalConfiguration", [])}
             self.expect(all(status == "DISABLED" for status in agents.values()), where,
                         "runtime monitoring's automated agents enabled: {0}".format(agents))
             config = admin_gd.describe_organization_configuration(DetectorId=detector_id)
@@ -249,7 +256,8 @@ class Checker:
         self.expect(kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"], FINDINGS_KEY_ALIAS, "no rotation")
         detector_arns = [world.detector_arn(world.log, region) for region in world.regions]
         bucket_policy = _bucket_policy(world, world.log, world.findings_bucket)
-        self.expect_statements(where + " policy", bucket_policy, [radiant_policies.tls_only_bucket_statement(world.findings_bucket)])
+        self.expect_statements(where + " policy", bucket_policy,
+                               [radiant_policies.tls_only_bucket_statement(world.findings_bucket)])
         export_sids = [s["Sid"] for s in radiant_policies.guardduty_export_bucket_statements(
             world.findings_bucket, key_arn, detector_arns)]
         live = _statements(bucket_policy)
@@ -257,7 +265,8 @@ class Checker:
             self.expect(sid in live, where + " policy", "statement {0} missing".format(sid))
         for arn in detector_arns:
             self.expect(arn in bucket_policy, where + " policy", "exporting detector {0} not allowed".format(arn))
-            self.expect(arn in key_policy, FINDINGS_KEY_ALIAS + " policy", "exporting detector {0} not allowed".format(arn))
+            self.expect(arn in key_policy, FINDINGS_KEY_ALIAS + " policy",
+                        "exporting detector {0} not allowed".format(arn))
         for region in world.regions:
             gd = world.client(world.log, "guardduty", region)
             detector_id = world.detector_id(world.log, region)
@@ -269,7 +278,8 @@ class Checker:
             props = described["DestinationProperties"]
             self.expect(props["DestinationArn"].startswith("arn:aws:s3:::" + world.findings_bucket),
                         "publishing destination " + region, "bucket {0}".format(props["DestinationArn"]))
-            self.expect(props["KmsKeyArn"] == key_arn, "publishing destination " + region, "key {0}".format(props["KmsKeyArn"]))
+            self.expect(props["KmsKeyArn"] == key_arn, "publishing destination " + region,
+                        "key {0}".format(props["KmsKeyArn"]))
             self.expect(described["Status"] == "PUBLISHING", "publishing destination " + region, described["Status"])
 
     def check_sns_wiring(self):
@@ -298,6 +308,65 @@ class Checker:
                 iam.get_role(RoleName=API_ROLE)
             except iam.exceptions.NoSuchEntityException:
                 self.problems.append("{0} in {1}: missing".format(API_ROLE, account))
+
+
+def offboarded(world):
+    """What offboard.yml must leave: no trail, no delegated administrator, no destination, no
+    notification, no Radiant role, none of the onboarding's statements; the buckets and keys."""
+    problems = []
+
+    def expect(condition, where, what):
+        if not condition:
+            problems.append("{0}: {1}".format(where, what))
+
+    trails = world.client(world.management, "cloudtrail").describe_trails(trailNameList=[TRAIL_NAME])["trailList"]
+    expect(not trails, "trail " + TRAIL_NAME, "still exists")
+    s3 = world.client(world.log, "s3")
+    buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    for bucket in (world.cloudtrail_bucket, world.findings_bucket):
+        expect(bucket in buckets, "bucket " + bucket, "deleted (buckets stay)")
+    key_id, key_policy = _key_policy(world, world.log, FINDINGS_KEY_ALIAS)
+    expect(world.client(world.log, "kms").describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Enabled",
+           FINDINGS_KEY_ALIAS, "not enabled (keys stay)")
+    ours = {
+        world.cloudtrail_bucket: [s["Sid"] for s in radiant_policies.cloudtrail_bucket_statements(
+            world.cloudtrail_bucket, world.trail_arn, world.management, organization_id=world.org["organization_id"])],
+        world.findings_bucket: [s["Sid"] for s in radiant_policies.guardduty_export_bucket_statements(
+            world.findings_bucket, "key", ["arn:aws:guardduty:r:1:detector/d"])],
+    }
+    for bucket, sids in ours.items():
+        live = _statements(_bucket_policy(world, world.log, bucket))
+        expect(not set(sids) & set(live), "bucket {0} policy".format(bucket),
+               "onboarding statements left: {0}".format(sorted(set(sids) & set(live))))
+    key_sids = [s["Sid"] for s in radiant_policies.guardduty_export_key_statements(
+        "key", ["arn:aws:guardduty:r:1:detector/d"])]
+    expect(not set(key_sids) & set(_statements(key_policy)), FINDINGS_KEY_ALIAS + " policy",
+           "onboarding statements left")
+    sns = world.client(world.log, "sns")
+    topics = {t["TopicArn"] for t in sns.list_topics()["Topics"]}
+    for topic_arn, sids in ((world.guardduty_topic_arn, ["AllowS3BucketToPublish"]),
+                            (world.cloudtrail_topic_arn, ["AWSCloudTrailSNSPolicy20150319"])):
+        if topic_arn in topics:
+            live = _statements(sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"].get("Policy"))
+            expect(not set(sids) & set(live), "topic {0} policy".format(topic_arn), "onboarding statements left")
+    config = s3.get_bucket_notification_configuration(Bucket=world.findings_bucket)
+    expect(NOTIFICATION_ID not in [c.get("Id") for c in config.get("TopicConfigurations", [])],
+           "bucket notification " + NOTIFICATION_ID, "still configured")
+    for region in world.regions:
+        admins = world.client(world.management, "guardduty", region).list_organization_admin_accounts()["AdminAccounts"]
+        expect(not admins, "GuardDuty " + region, "delegated administrator left: {0}".format(admins))
+        detector_id = world.detector_id(world.log, region)
+        if detector_id:
+            gd = world.client(world.log, "guardduty", region)
+            expect(not gd.list_publishing_destinations(DetectorId=detector_id)["Destinations"],
+                   "publishing destination " + region, "still exists")
+            members = gd.list_members(DetectorId=detector_id, OnlyAssociated="false")["Members"]
+            expect(not members, "GuardDuty " + region, "members left: {0}".format([m["AccountId"] for m in members]))
+    member = sorted(set(world.org["member_account_ids"]) - set(world.org["suspended_account_ids"]))[0]
+    for account, role in ((world.log, MAIN_ROLE), (world.management, API_ROLE), (member, API_ROLE)):
+        names = [r["RoleName"] for r in world.client(account, "iam").list_roles()["Roles"]]
+        expect(role not in names, "{0} in {1}".format(role, account), "still exists")
+    return problems
 
 
 def drift(world):
@@ -378,7 +447,8 @@ def customer(world):
     sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({
         "Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sqs:SendMessage",
-            "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::" + world.findings_bucket}}}]})})
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::" + world.findings_bucket}}}]})})
     s3.put_bucket_notification_configuration(Bucket=world.findings_bucket, NotificationConfiguration={
         "QueueConfigurations": [{"Id": CUSTOMER_NOTIFICATION, "QueueArn": queue_arn,
                                  "Events": ["s3:ObjectRemoved:*"]}]})
@@ -413,7 +483,7 @@ def snapshot(world):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["check", "drift", "customer", "snapshot"])
+    parser.add_argument("command", choices=["check", "offboarded", "drift", "customer", "snapshot"])
     parser.add_argument("sample_org", help="YAML file with the 'sample_org' fact (molecule's sample_org.yml)")
     parser.add_argument("--phases", default=",".join(PHASES))
     parser.add_argument("--external-id", default="")
@@ -422,6 +492,10 @@ def main(argv=None):
         world = World(yaml.safe_load(handle)["sample_org"])
     if args.command == "check":
         problems = Checker(world, args.external_id).run([p for p in args.phases.split(",") if p])
+        json.dump({"problems": problems}, sys.stdout, indent=1)
+        return 1 if problems else 0
+    if args.command == "offboarded":
+        problems = offboarded(world)
         json.dump({"problems": problems}, sys.stdout, indent=1)
         return 1 if problems else 0
     result = {"drift": drift, "customer": customer, "snapshot": snapshot}[args.command](world)

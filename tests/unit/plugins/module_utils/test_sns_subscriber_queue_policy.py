@@ -18,4 +18,5 @@ def test_only_the_named_topic_may_send_to_the_queue():
 
 def test_the_filter_builds_it_by_name():
     build = FilterModule().filters()["radiant_policy"]
-    assert build("sns_subscriber_queue_policy", queue_arn=QUEUE, topic_arn=TOPIC) == sns_subscriber_queue_policy(QUEUE, TOPIC)
+    built = build("sns_subscriber_queue_policy", queue_arn=QUEUE, topic_arn=TOPIC)
+    assert built == sns_subscriber_queue_policy(QUEUE, TOPIC)
