@@ -27,7 +27,7 @@ def _error(excinfo):
 
 
 def test_trusted_access_enable_list_disable(org):
-    client, _ = org
+    client, _members = org
     response = client.enable_aws_service_access(ServicePrincipal=CLOUDTRAIL)
     assert check_shape("organizations", "EnableAWSServiceAccess", response) == []
     client.enable_aws_service_access(ServicePrincipal="malware-protection.guardduty.amazonaws.com")
@@ -42,7 +42,7 @@ def test_trusted_access_enable_list_disable(org):
 
 
 def test_member_account_cannot_enable_trusted_access(org, aws):
-    _, members = org
+    _client, members = org
     member = aws("organizations", account=members[0])
     with pytest.raises(ClientError) as excinfo:
         member.enable_aws_service_access(ServicePrincipal=CLOUDTRAIL)
@@ -115,7 +115,7 @@ def test_delegated_admin_may_read_but_not_write(org, aws):
 
 
 def test_management_account_cannot_be_delegated_admin(org):
-    client, _ = org
+    client, _members = org
     client.enable_aws_service_access(ServicePrincipal=CLOUDTRAIL)
     with pytest.raises(ClientError) as excinfo:
         client.register_delegated_administrator(AccountId="123456789012", ServicePrincipal=CLOUDTRAIL)

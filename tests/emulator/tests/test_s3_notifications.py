@@ -75,7 +75,7 @@ def _s3_events(sqs, url):
 
 
 def test_topic_without_policy_is_refused_with_aws_error(aws, bucket):
-    _, arn = _topic(aws, policy=False)
+    _sns, arn = _topic(aws, policy=False)
     with pytest.raises(ClientError) as excinfo:
         _notify_topic(bucket, arn)
     error = excinfo.value.response["Error"]
@@ -100,7 +100,7 @@ def test_topic_policy_for_another_account_or_missing_topic_is_refused(aws, bucke
 
 
 def test_capitalised_and_empty_filter_rules_are_accepted_and_returned(aws, bucket):
-    _, arn = _topic(aws)
+    _sns, arn = _topic(aws)
     rules = [{"Name": "Prefix", "Value": ""}, {"Name": "Suffix", "Value": ""}]
     response = _notify_topic(bucket, arn, rules)
     assert check_shape("s3", "PutBucketNotificationConfiguration", response) == []
@@ -122,8 +122,8 @@ def test_capitalised_and_empty_filter_rules_are_accepted_and_returned(aws, bucke
 def test_object_created_reaches_sns_then_sqs_in_another_account(aws, bucket):
     sns, topic_arn = _topic(aws)
     sqs, url, queue_arn = _queue(aws, "radiant-queue", account=OTHER)
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
-                                                                               topic_arn)})
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "sns.amazonaws.com", topic_arn)})
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     _notify_topic(bucket, topic_arn, [{"Name": "Prefix", "Value": "AWSLogs/"}, {"Name": "Suffix", "Value": ""}])
     sqs.purge_queue(QueueUrl=url)  # drop S3's test event
@@ -141,8 +141,8 @@ def test_sns_to_sqs_in_another_account_needs_the_queue_policy(aws):
     sns.publish(TopicArn=topic_arn, Message="dropped")
     assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
 
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
-                                                                               topic_arn)})
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "sns.amazonaws.com", topic_arn)})
     sns.publish(TopicArn=topic_arn, Message="delivered")
     [message] = sqs.receive_message(QueueUrl=url)["Messages"]
     assert json.loads(message["Body"])["Message"] == "delivered"
@@ -156,8 +156,8 @@ def test_sns_to_sqs_in_the_same_account_needs_the_queue_policy_too(aws):
     sns.publish(TopicArn=topic_arn, Message="dropped")
     assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
 
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
-                                                                               topic_arn)})
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "sns.amazonaws.com", topic_arn)})
     sns.publish(TopicArn=topic_arn, Message="delivered")
     [message] = sqs.receive_message(QueueUrl=url)["Messages"]
     assert json.loads(message["Body"])["Message"] == "delivered"
@@ -170,8 +170,8 @@ def test_queue_destination_validated_and_delivered_across_accounts(aws, bucket):
             "QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:Put"]}]})
     assert "destination queue do not allow" in excinfo.value.response["Error"]["ArgumentValue1"]
 
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "s3.amazonaws.com",
-                                                                               f"arn:aws:s3:::{BUCKET}")})
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "s3.amazonaws.com", f"arn:aws:s3:::{BUCKET}")})
     bucket.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration={
         "QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:Put"]}]})
     sqs.purge_queue(QueueUrl=url)
@@ -194,8 +194,8 @@ def test_encrypted_topic_receives_s3_events_only_when_key_allows_s3(aws, bucket)
     sns, topic_arn = _topic(aws)
     sns.set_topic_attributes(TopicArn=topic_arn, AttributeName="KmsMasterKeyId", AttributeValue=key_id)
     sqs, url, queue_arn = _queue(aws, "same-account")
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
-                                                                               topic_arn)})
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "sns.amazonaws.com", topic_arn)})
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     _notify_topic(bucket, topic_arn)
     sqs.purge_queue(QueueUrl=url)
@@ -211,8 +211,8 @@ def test_queue_owner_subscribes_across_accounts_when_topic_policy_allows(aws):
     sns = aws("sns")
     topic_arn = sns.create_topic(Name="shared")["TopicArn"]
     sqs, url, queue_arn = _queue(aws, "subscriber", account=OTHER)
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(queue_arn, "sns.amazonaws.com",
-                                                                               topic_arn)})
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "sns.amazonaws.com", topic_arn)})
     subscriber_sns = aws("sns", account=OTHER)
     with pytest.raises(ClientError) as excinfo:  # the default topic policy admits the owner only
         subscriber_sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)

@@ -182,7 +182,7 @@ def test_root_target_never_reaches_management_account(aws, org):
     _stack_set(cfn)
     cfn.create_stack_instances(StackSetName="radiant-api-access", Regions=["us-east-1"],
                                DeploymentTargets={"OrganizationalUnitIds": [org["root"]]})
-    accounts = {account for account, _ in _instances(cfn)}
+    accounts = {account for account, _region in _instances(cfn)}
     assert accounts == set(org["accounts"].values())
 
 
@@ -203,7 +203,7 @@ def test_account_filters(aws, org, filter_type, listed, expected):
         DeploymentTargets={"OrganizationalUnitIds": [org["ous"]["Workloads"]], "AccountFilterType": filter_type,
                            "Accounts": [org["accounts"][name] for name in listed]},
     )
-    assert {account for account, _ in _instances(cfn)} == {org["accounts"][name] for name in expected}
+    assert {account for account, _region in _instances(cfn)} == {org["accounts"][name] for name in expected}
 
 
 def test_operation_id_is_idempotent_and_unique_per_action(aws, org):
@@ -211,7 +211,7 @@ def test_operation_id_is_idempotent_and_unique_per_action(aws, org):
     cfn.activate_organizations_access()
     _stack_set(cfn)
     targets = {"OrganizationalUnitIds": [org["ous"]["NonProd"]]}
-    for _ in range(2):
+    for _attempt in range(2):
         cfn.create_stack_instances(StackSetName="radiant-api-access", DeploymentTargets=targets,
                                    Regions=["us-east-1"], OperationId="same-op")
     assert len(cfn.list_stack_set_operations(StackSetName="radiant-api-access")["Summaries"]) == 1
@@ -231,14 +231,14 @@ def test_auto_deployment_follows_accounts(aws, org, retain):
     organizations = org["organizations"]
     newcomer = organizations.create_account(AccountName="new", Email="new@example.test")[
         "CreateAccountStatus"]["AccountId"]
-    assert not any(account == newcomer for account, _ in _instances(cfn))  # still in the root
+    assert not any(account == newcomer for account, _region in _instances(cfn))  # still in the root
     organizations.move_account(AccountId=newcomer, SourceParentId=org["root"], DestinationParentId=org["ous"]["Web"])
     assert {(newcomer, region) for region in ROLE_REGIONS} <= set(_instances(cfn))
     assert _role_exists(aws, newcomer)
 
     organizations.move_account(AccountId=newcomer, SourceParentId=org["ous"]["Web"],
                                DestinationParentId=org["ous"]["Sandbox"])
-    assert not any(account == newcomer for account, _ in _instances(cfn))
+    assert not any(account == newcomer for account, _region in _instances(cfn))
     assert _role_exists(aws, newcomer) is retain
 
 
@@ -252,7 +252,7 @@ def test_without_auto_deployment_new_accounts_are_not_reached(aws, org):
     newcomer = organizations.create_account(AccountName="new", Email="new@example.test")[
         "CreateAccountStatus"]["AccountId"]
     organizations.move_account(AccountId=newcomer, SourceParentId=org["root"], DestinationParentId=org["ous"]["Web"])
-    assert not any(account == newcomer for account, _ in _instances(cfn))
+    assert not any(account == newcomer for account, _region in _instances(cfn))
 
 
 def test_update_then_delete_by_deployment_targets_then_stack_set(aws, org):
@@ -399,7 +399,7 @@ def test_account_leaving_the_organization_loses_its_instances(aws, org):
                                DeploymentTargets={"OrganizationalUnitIds": [org["ous"]["Workloads"]]})
     leaving = org["accounts"]["nonprod"]
     org["organizations"].remove_account_from_organization(AccountId=leaving)
-    assert not any(account == leaving for account, _ in _instances(cfn))
+    assert not any(account == leaving for account, _region in _instances(cfn))
     assert not _role_exists(aws, leaving)
     assert _role_exists(aws, org["accounts"]["web"])
 

@@ -77,6 +77,7 @@ MANAGEMENT_OR_DELEGATED_ADMIN = [
     "describe_organizational_unit",
 ]
 
+
 def _caller_organization(backend):
     """The management backend the caller belongs to; raises AWS's errors otherwise."""
     if backend.org is not None:

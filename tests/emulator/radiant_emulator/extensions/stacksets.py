@@ -122,7 +122,7 @@ class StackSetRecord:
             "StackSetARN": self.arn,
             "PermissionModel": self.permission_model,
             "ManagedExecution": self.managed_execution,
-            "Regions": sorted({region for _, region in self.instances}),
+            "Regions": sorted({region for _account, region in self.instances}),
         }
         if self.description is not None:
             result["Description"] = self.description
@@ -456,7 +456,7 @@ def update_stack_set(self):
             record.auto_deployment = params["AutoDeployment"]
         scope = set(record.instances)
         if params.get("Regions") and (params.get("Accounts") or params.get("DeploymentTargets")):
-            accounts = {a for a, _ in _targets(record, params)}
+            accounts = {a for a, _region in _targets(record, params)}
             scope = {key for key in scope if key[0] in accounts and key[1] in set(params["Regions"])}
         results = [_deploy(record, record.instances[key], operation_id) for key in sorted(scope)]
         _record_operation(record, operation_id, "UPDATE", results, params)
@@ -532,7 +532,7 @@ def delete_stack_instances(self):
             return ActionResult({"OperationId": operation_id})
         regions = set(params.get("Regions") or [])
         retain = bool(params.get("RetainStacks", False))
-        accounts = {account for account, _ in _targets(record, params)}
+        accounts = {account for account, _region in _targets(record, params)}
         results = []
         for key in sorted(record.instances):
             if key[0] in accounts and key[1] in regions:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Print, as JSON, which of the given accounts hold an IAM role, and its trust policy's ExternalId.
 
 Usage: roles_in_accounts.py ENDPOINT_URL ROLE_NAME ACCOUNT_ID...  (management credentials in

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Build what an organization trail needs, in one process (each boto3_call task costs ~1 s).
 
 Usage: trail_world.py ENDPOINT_URL REGION TRAIL_NAME BUCKET TOPIC  (management credentials in

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Copy a sample-org inventory with edits: how the negative preflight cases are made.
 
 Usage: edit_inventory.py SOURCE DEST EDITS_JSON
