@@ -133,6 +133,19 @@ def test_object_created_reaches_sns_then_sqs_in_another_account(aws, bucket):
     assert _s3_events(sqs, url) == ["AWSLogs/123456789012/GuardDuty/finding 1.jsonl.gz"]
 
 
+def test_event_keys_are_form_encoded_but_keep_their_slashes(aws, bucket):
+    sqs, url, queue_arn = _queue(aws, "raw-keys")
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "s3.amazonaws.com", f"arn:aws:s3:::{BUCKET}")})
+    bucket.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration={
+        "QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}]})
+    sqs.purge_queue(QueueUrl=url)
+    bucket.put_object(Bucket=BUCKET, Key="AWSLogs/123456789012/red flower.json", Body=b"{}")
+    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+    [record] = json.loads(message["Body"])["Records"]
+    assert record["s3"]["object"]["key"] == "AWSLogs/123456789012/red+flower.json"
+
+
 def test_sns_to_sqs_in_another_account_needs_the_queue_policy(aws):
     sns = aws("sns")
     topic_arn = sns.create_topic(Name="plain")["TopicArn"]

@@ -166,6 +166,20 @@ def deliver_to_queue(queue_arn: str, body: dict) -> None:
         pass
 
 
+def _s3_event(event_name, bucket, key, notification_id) -> dict:
+    """moto's event record with the key encoded as S3 does: form-encoded ("red flower.jpg" ->
+    "red+flower.jpg", S3 user guide "Event message structure") but with "/" kept, as in the
+    AWSLogs/<account>/... keys of real CloudTrail and GuardDuty deliveries; moto writes %2F."""
+    from urllib.parse import quote_plus
+
+    from moto.s3 import notifications
+
+    body = notifications._get_s3_event(event_name, bucket, key, notification_id)
+    for record in body["Records"]:
+        record["s3"]["object"]["key"] = quote_plus(key.name, safe="/")
+    return body
+
+
 def send_event(account_id, event_name, bucket, key) -> None:
     from moto.s3 import notifications
 
@@ -174,15 +188,15 @@ def send_event(account_id, event_name, bucket, key) -> None:
         return
     for notification in configuration.cloud_function:
         if notification.matches(event_name, key.name):
-            body = notifications._get_s3_event(event_name, bucket, key, notification.id)
+            body = _s3_event(event_name, bucket, key, notification.id)
             region = notification.arn.split(":")[3]
             notifications._invoke_awslambda(account_id, body, notification.arn, region)
     for notification in configuration.queue:
         if notification.matches(event_name, key.name):
-            deliver_to_queue(notification.arn, notifications._get_s3_event(event_name, bucket, key, notification.id))
+            deliver_to_queue(notification.arn, _s3_event(event_name, bucket, key, notification.id))
     for notification in configuration.topic:
         if notification.matches(event_name, key.name):
-            deliver_to_topic(notification.arn, notifications._get_s3_event(event_name, bucket, key, notification.id))
+            deliver_to_topic(notification.arn, _s3_event(event_name, bucket, key, notification.id))
     if configuration.event_bridge is not None:
         notifications._send_event_bridge_message(account_id, bucket, event_name, key)
 
