@@ -1,4 +1,5 @@
 import pytest
+
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
     WaitTimeout,
     batched,

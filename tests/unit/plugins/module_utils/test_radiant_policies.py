@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import radiant_policies as rp
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
@@ -116,7 +117,7 @@ def test_api_role_template_passes_cfn_lint(tmp_path):
     template = tmp_path / "radiant-api-role.json"
     template.write_text(json.dumps(rp.api_role_cloudformation_template()))
     cfn_lint = os.path.join(os.path.dirname(sys.executable), "cfn-lint")
-    result = subprocess.run([cfn_lint, str(template)], capture_output=True, text=True)
+    result = subprocess.run([cfn_lint, str(template)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     role = rp.api_role_cloudformation_template()["Resources"]["RadiantApiAccessRole"]["Properties"]
     assert role["Policies"][0]["PolicyDocument"] == _seed("seed001_api_policy.json")
