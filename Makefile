@@ -12,7 +12,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: all venv collection demo test lint sanity unit emulator-test integration molecule clean build
+.PHONY: all venv collection demo test lint sanity unit emulator-test integration molecule bench clean build
 
 all: test
 
@@ -53,6 +53,11 @@ integration: collection
 
 molecule: collection
 	scripts/test.sh molecule
+
+# Speed targets live here, not in timed tests: each benchmark prints its figures and fails
+# when it misses its bound.
+bench: collection
+	for benchmark in tests/benchmarks/*.py; do $(BIN)/python $$benchmark || exit 1; done
 
 build: collection
 	$(BIN)/ansible-galaxy collection build --force --output-path build/dist .

@@ -7,11 +7,8 @@ emulator; the result is read back over HTTP with boto3, as any tool would see it
 from __future__ import annotations
 
 import csv
-import os
-import resource
 import subprocess
 import sys
-import time
 
 import boto3
 import yaml
@@ -119,30 +116,11 @@ def test_sample_org_has_the_documented_shape(aws, clean_emulator, tmp_path):
     assert identity["Account"] == members[0]
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time a running process has used (Linux /proc)."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-        fields = handle.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def test_sample_org_of_a_thousand_members_takes_well_under_a_minute(aws, clean_emulator, tmp_path, capsys):
-    """Bounded by CPU time, the cost that does not depend on who else shares the machine: the
-    build runs the sample-org client and the emulator and nothing else, so on an otherwise
-    idle machine its wall time is at most their CPU time. Wall time is reported too."""
-    emulator_pid = clean_emulator._proc.pid
-    emulator_cpu, client_cpu, start = _cpu_seconds(emulator_pid), _children_cpu_seconds(), time.monotonic()
-    built = _sample_org(clean_emulator.url, tmp_path, members=1000, suspended=1, outside=0, regions="us-east-1")
-    elapsed = time.monotonic() - start
-    cpu = (_cpu_seconds(emulator_pid) - emulator_cpu) + (_children_cpu_seconds() - client_cpu)
-    with capsys.disabled():
-        print(f"\nsample-org with 1,000 members: {elapsed:.1f} s wall, {cpu:.1f} s CPU (client + emulator)")
-    assert len(_host_ids(built["inventory"]["all"]["children"]["organization_members"])) == 1000
+def test_sample_org_builds_every_member_requested_at_scale(aws, clean_emulator, tmp_path):
+    """Correctness at a size that exercises paging and the OU spread; its speed is measured by
+    tests/benchmarks/sample_org_1000.py, not asserted here."""
+    built = _sample_org(clean_emulator.url, tmp_path, members=250, suspended=1, outside=0, regions="us-east-1")
+    members = _host_ids(built["inventory"]["all"]["children"]["organization_members"])
+    assert len(members) == len(set(members)) == 250
     listed = sum(len(p["Accounts"]) for p in aws("organizations").get_paginator("list_accounts").paginate())
-    assert listed == 1000 + 3  # management, log account, suspended
-    assert cpu < 60
+    assert listed == 250 + 3  # management, log account, suspended
