@@ -49,23 +49,46 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 1
 fi
 
-# INTEGRATION_JOBS=N (default 1, in sequence): split the targets round-robin over N runs of
-# this script side by side, each with its own emulator; for machines with idle cores.
+# INTEGRATION_JOBS=N: N runs of this script side by side, each with its own emulator, taking
+# targets from one shared queue, longest first (tests/integration/durations.txt records each
+# target's last measured seconds; unknown targets count as 60 s), so the runs end together.
 if [ "${INTEGRATION_JOBS:-1}" -gt 1 ] && [ ${#targets[@]} -gt 1 ]; then
   jobs_start=$SECONDS
+  mkdir -p build/integration
+  queue=$(mktemp "$ROOT/build/integration/queue-XXXXXX")
+  for target in "${targets[@]}"; do
+    seconds=$(awk -v t="$target" '$2 == t { print $1 }' tests/integration/durations.txt 2>/dev/null)
+    echo "${seconds:-60} $target"
+  done | sort -rn | awk '{ print $2 }' >"$queue"
   pids=()
-  for ((job = 0; job < INTEGRATION_JOBS; job++)); do
-    share=()
-    for ((i = job; i < ${#targets[@]}; i += INTEGRATION_JOBS)); do share+=("${targets[i]}"); done
-    [ ${#share[@]} -gt 0 ] || continue
-    (INTEGRATION_JOBS=1 "$ROOT/scripts/integration.sh" "${share[@]}" 2>&1 | sed -u "s/^/[job $((job + 1))] /") &
+  for ((job = 1; job <= INTEGRATION_JOBS; job++)); do
+    (INTEGRATION_JOBS=1 INTEGRATION_QUEUE=$queue "$ROOT/scripts/integration.sh" 2>&1 | sed -u "s/^/[job $job] /") &
     pids+=($!)
   done
   status=0
   for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  rm -f "$queue" "$queue.lock"
   echo "=== integration: ${#targets[@]} target(s) in ${#pids[@]} jobs, $((SECONDS - jobs_start)) s"
   exit "$status"
 fi
+
+# The next target: from the shared queue when running as one of several jobs (a job that
+# failed empties the queue, so the others stop after their current target), else in order.
+next_index=0
+next_target() {
+  if [ -n "${INTEGRATION_QUEUE:-}" ]; then
+    target=$({
+      flock 9
+      head -n 1 "$INTEGRATION_QUEUE"
+      sed -i 1d "$INTEGRATION_QUEUE"
+    } 9>"$INTEGRATION_QUEUE.lock")
+    [ -n "$target" ]
+  else
+    [ "$next_index" -lt ${#targets[@]} ] || return 1
+    target=${targets[next_index]}
+    next_index=$((next_index + 1))
+  fi
+}
 
 # Each run works in a directory of its own (engineers share this tree and run concurrently);
 # build/integration/latest points at the last one started. Runs older than a day are pruned.
@@ -93,7 +116,7 @@ emulator_cpu() {
 
 results=()
 total_start=$SECONDS
-for target in "${targets[@]}"; do
+while next_target; do
   output_dir=$WORK/output/$target
   mkdir -p "$output_dir"
   cat >"$WORK/vars.yml" <<VARS
@@ -139,6 +162,7 @@ PLAY
     [ "${INTEGRATION_VERBOSE:-0}" = 1 ] || cat "$log"
     echo "--- target $target FAILED (exit $status) after ${elapsed} s; log: $log"
     echo "--- emulator log: $EMULATOR_DIR/emulator.log"
+    [ -z "${INTEGRATION_QUEUE:-}" ] || : >"$INTEGRATION_QUEUE"
     exit 1
   fi
   recap=$(grep -E '^testhost +:' "$log" | tail -1 | sed -E 's/ +/ /g')
@@ -147,5 +171,5 @@ PLAY
   results+=("$(printf '%5d s  %s' "$elapsed" "$target")")
 done
 
-echo "=== integration: ${#targets[@]} target(s) in $((SECONDS - total_start)) s"
+echo "=== integration: ${#results[@]} target(s) in $((SECONDS - total_start)) s"
 printf '%s\n' "${results[@]}"

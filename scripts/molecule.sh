@@ -25,6 +25,38 @@ if [ ${#scenarios[@]} -eq 0 ]; then
   exit 1
 fi
 
+# MOLECULE_JOBS=N: split the scenarios over N runs side by side, each with its own emulator,
+# longest first (the same durations file as the integration targets, as "molecule:<name>").
+if [ "${MOLECULE_JOBS:-1}" -gt 1 ] && [ ${#scenarios[@]} -gt 1 ]; then
+  rmdir "$WORK"
+  jobs_start=$SECONDS
+  mapfile -t ordered < <(for scenario in "${scenarios[@]}"; do
+    seconds=$(awk -v t="molecule:$scenario" '$2 == t { print $1 }' tests/integration/durations.txt 2>/dev/null)
+    echo "${seconds:-120} $scenario"
+  done | sort -rn | awk '{ print $2 }')
+  # Longest first, each to the job with the least work so far.
+  declare -a load shares
+  for ((job = 0; job < MOLECULE_JOBS; job++)); do load[job]=0; shares[job]=""; done
+  for scenario in "${ordered[@]}"; do
+    seconds=$(awk -v t="molecule:$scenario" '$2 == t { print $1 }' tests/integration/durations.txt 2>/dev/null)
+    best=0
+    for ((job = 1; job < MOLECULE_JOBS; job++)); do [ "${load[job]}" -lt "${load[best]}" ] && best=$job; done
+    load[best]=$((load[best] + ${seconds:-120}))
+    shares[best]="${shares[best]} $scenario"
+  done
+  pids=()
+  for ((job = 0; job < MOLECULE_JOBS; job++)); do
+    [ -n "${shares[job]}" ] || continue
+    # shellcheck disable=SC2086  # scenario names are words
+    (MOLECULE_JOBS=1 "$ROOT/scripts/molecule.sh" ${shares[job]} 2>&1 | sed -u "s/^/[job $((job + 1))] /") &
+    pids+=($!)
+  done
+  status=0
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  echo "=== molecule: ${#scenarios[@]} scenario(s) in ${#pids[@]} jobs, $((SECONDS - jobs_start)) s"
+  exit "$status"
+fi
+
 EMULATOR_DIR=$WORK/emulator
 # shellcheck source=scripts/emulator-env.sh
 . scripts/emulator-env.sh
