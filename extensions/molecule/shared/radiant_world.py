@@ -145,9 +145,9 @@ class Checker:
         for statement in expected:
             sid = statement["Sid"]
             if self.expect(sid in live, where, "statement {0} missing".format(sid)):
-                self.expect(_normal(live[sid]) == _normal(statement), where,
-                            "statement {0} is {1}, expected {2}".format(sid, json.dumps(live[sid]),
-                                                                       json.dumps(statement)))
+                problem = "statement {0} is {1}, expected {2}".format(
+                    sid, json.dumps(live[sid]), json.dumps(statement))
+                self.expect(_normal(live[sid]) == _normal(statement), where, problem)
 
     def run(self, phases):
         for phase in phases:
@@ -163,7 +163,7 @@ class Checker:
         principals = {item["ServicePrincipal"] for item in access["EnabledServicePrincipals"]}
         self.expect("cloudtrail.amazonaws.com" in principals, "organization", "no trusted access for CloudTrail")
         cloudtrail = world.client(world.management, "cloudtrail")
-        trails = [t for t in cloudtrail.describe_trails(trailNameList=[TRAIL_NAME])["trailList"]]
+        trails = list(cloudtrail.describe_trails(trailNameList=[TRAIL_NAME])["trailList"])
         if not self.expect(len(trails) == 1, "trail " + TRAIL_NAME, "missing"):
             return
         trail = trails[0]
