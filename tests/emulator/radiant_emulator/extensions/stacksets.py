@@ -517,7 +517,10 @@ def update_stack_instances(self):
                     from moto.cloudformation.exceptions import StackInstanceNotFound
 
                     raise StackInstanceNotFound()
-                instance.parameter_overrides = params.get("ParameterOverrides") or []
+                # Absent ParameterOverrides leave the present values; an empty list resets them
+                # (CloudFormation API reference, UpdateStackInstances, ParameterOverrides).
+                if "ParameterOverrides" in params:
+                    instance.parameter_overrides = params["ParameterOverrides"] or []
                 results.append(_deploy(record, instance, operation_id))
         _record_operation(record, operation_id, "UPDATE", results, params)
         return ActionResult({"OperationId": operation_id})
