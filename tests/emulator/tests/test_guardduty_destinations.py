@@ -298,3 +298,42 @@ def test_opt_in_region_needs_the_regional_service_principal(aws):
     s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(bucket))
     kms.put_key_policy(KeyId=key_arn, PolicyName="default", Policy=json.dumps(key))
     assert create()["DestinationId"]
+
+
+def test_organization_wide_policy_admits_members_by_source_org_id_and_not_outsiders(aws):
+    """aws:SourceOrgID (IAM user guide, "AWS global condition context keys") is the detector
+    owner's organization id: a policy naming it admits every organization account's detector
+    and no detector of an account outside the organization."""
+    org = aws("organizations")
+    organization_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    member = org.create_account(AccountName="m", Email="m@example.test")["CreateAccountStatus"]["AccountId"]
+    outsider = "990000000001"
+    aws("s3").create_bucket(Bucket=BUCKET)
+    kms = aws("kms")
+    key_arn = kms.create_key(Description="guardduty findings")["KeyMetadata"]["Arn"]
+    by_org = {"StringEquals": {"aws:SourceOrgID": organization_id}}
+    service = {"Service": "guardduty.amazonaws.com"}
+    aws("s3").put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": service, "Action": "s3:GetBucketLocation",
+         "Resource": f"arn:aws:s3:::{BUCKET}", "Condition": by_org},
+        {"Effect": "Allow", "Principal": service, "Action": "s3:PutObject",
+         "Resource": f"arn:aws:s3:::{BUCKET}/*", "Condition": by_org},
+    ]}))  # fmt: skip
+    kms.put_key_policy(KeyId=key_arn, PolicyName="default", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": service, "Action": "kms:GenerateDataKey", "Resource": "*",
+         "Condition": by_org},
+    ]}))  # fmt: skip
+    properties = {"DestinationArn": f"arn:aws:s3:::{BUCKET}", "KmsKeyArn": key_arn}
+
+    def create(account):
+        gd = aws("guardduty", account=account)
+        detector_id = gd.create_detector(Enable=True)["DetectorId"]
+        return gd.create_publishing_destination(
+            DetectorId=detector_id, DestinationType="S3", DestinationProperties=properties
+        )
+
+    assert create(MANAGEMENT)["DestinationId"]
+    assert create(member)["DestinationId"]
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        create(outsider)
+    assert excinfo.value.response["Error"]["Message"] == PERMISSION_DENIED

@@ -16,7 +16,7 @@ import gzip
 import json
 import uuid
 
-from ... import policy_eval
+from ... import organizations_state, policy_eval
 from . import state
 from .errors import OUT_OF_RANGE, bad_request
 from .features import now
@@ -113,6 +113,12 @@ def export_problem(detector, destination_arn: str, kms_key_arn: str) -> str | No
         "aws:SourceArn": detector.arn,
         "aws:SecureTransport": "true",
     }
+    # IAM user guide, "AWS global condition context keys", aws:SourceOrgID: present when a
+    # service principal acts for a resource whose owner is an AWS Organizations member (the
+    # owner's organization id), absent otherwise (e.g. accounts outside any organization).
+    organization = organizations_state.organization_of(detector.account)
+    if organization is not None:
+        context["aws:SourceOrgID"] = organization.id
     principals = _principals(detector.region)
     probe = object_key(prefix, detector.account, detector.region, now(), "probe.jsonl.gz")
     put_context = {
