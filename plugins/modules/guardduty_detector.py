@@ -51,35 +51,6 @@ options:
         C(EBS_MALWARE_PROTECTION), C(RDS_LOGIN_EVENTS), C(LAMBDA_NETWORK_LOGS), C(EKS_RUNTIME_MONITORING),
         C(RUNTIME_MONITORING).
       - C(EKS_RUNTIME_MONITORING) and C(RUNTIME_MONITORING) cannot both be enabled.
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: The feature's name as the GuardDuty API spells it.
-        type: str
-        required: true
-      status:
-        description: Whether the feature is on.
-        type: str
-        choices: [ENABLED, DISABLED]
-        default: ENABLED
-      additional_configuration:
-        description:
-          - Additional configuration of the feature, for example C(EKS_ADDON_MANAGEMENT),
-            C(ECS_FARGATE_AGENT_MANAGEMENT) and C(EC2_AGENT_MANAGEMENT) of C(RUNTIME_MONITORING).
-          - Additional configurations that are not listed are left as they are unless O(purge_features=true).
-        type: list
-        elements: dict
-        suboptions:
-          name:
-            description: The additional configuration's name as the GuardDuty API spells it.
-            type: str
-            required: true
-          status:
-            description: Whether it is on.
-            type: str
-            choices: [ENABLED, DISABLED]
-            default: ENABLED
   purge_features:
     description:
       - Switch off every feature, and every additional configuration of a listed feature, that is not listed.
@@ -91,6 +62,7 @@ notes:
     the detector before and after.
   - All calls are made in the region given by O(region) (one region per call).
 extends_documentation_fragment:
+  - radiant.aws_onboarding.guardduty.features
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

@@ -75,32 +75,6 @@ options:
         relationship status is C(Enabled)), compared with each member's current plans as sets.
       - Members that are not C(Enabled) yet are skipped and listed in RV(features_pending).
       - Features that are not listed are left as they are unless O(purge_features=true).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: The feature's name as the GuardDuty API spells it, for example C(S3_DATA_EVENTS).
-        type: str
-        required: true
-      status:
-        description: Whether the feature is on.
-        type: str
-        choices: [ENABLED, DISABLED]
-        default: ENABLED
-      additional_configuration:
-        description: Additional configuration of the feature.
-        type: list
-        elements: dict
-        suboptions:
-          name:
-            description: The additional configuration's name, for example C(EKS_ADDON_MANAGEMENT).
-            type: str
-            required: true
-          status:
-            description: Whether it is on.
-            type: str
-            choices: [ENABLED, DISABLED]
-            default: ENABLED
   purge_features:
     description: Switch off, on the members, every feature that O(features) does not list.
     type: bool
@@ -118,6 +92,7 @@ notes:
     compared in check mode; they are compared on the real run.
   - Removing organization members fails while organization auto-enable is C(ALL); the error says so.
 extends_documentation_fragment:
+  - radiant.aws_onboarding.guardduty.features
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
