@@ -30,6 +30,8 @@ options:
       - cloudtrail_topic_statements
       - guardduty_export_bucket_statements
       - guardduty_export_key_statements
+      - guardduty_export_stale_statements
+      - guardduty_export_policy_sizes
       - tls_only_bucket_statement
       - s3_publish_topic_statements
       - s3_publish_key_statements
@@ -74,6 +76,8 @@ BUILDERS = (
     "cloudtrail_topic_statements",
     "guardduty_export_bucket_statements",
     "guardduty_export_key_statements",
+    "guardduty_export_stale_statements",
+    "guardduty_export_policy_sizes",
     "tls_only_bucket_statement",
     "s3_publish_topic_statements",
     "s3_publish_key_statements",

@@ -14,6 +14,13 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
+    KMS_KEY,
+    POLICY_SIZE_LIMITS,
+    S3_BUCKET,
+    policy_size,
+)
+
 RADIANT_PRINCIPAL = "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security"
 MAIN_ROLE_NAME = "radiant-aws-access-role"
 API_ROLE_NAME = "radiant-aws-api-access-role"
@@ -272,31 +279,64 @@ def _detector_conditions(detector_arns):
     return {"StringEquals": {"aws:SourceAccount": _one_or_many(accounts), "aws:SourceArn": _one_or_many(detector_arns)}}
 
 
-def guardduty_export_bucket_statements(bucket, kms_key_arn, detector_arns, prefix=None, principals=None):
+def _organization_conditions(organization_id):
+    # IAM user guide, "AWS global condition context keys", aws:SourceOrgID: the organization of
+    # the account that owns the resource a service principal acts for. One value admits every
+    # detector of the organization, so the policy stays small for any number of accounts.
+    return {"StringEquals": {"aws:SourceOrgID": organization_id}}
+
+
+# Sid suffix of the statements that admit detectors of accounts outside the organization by ARN
+# when the organization itself is admitted by aws:SourceOrgID.
+OUTSIDE_ORGANIZATION_SUFFIX = "OutsideOrganization"
+
+
+def _export_scopes(detector_arns, organization_id, outside_detector_arns):
+    """(Sid suffix, Condition) for each group of exporting detectors.
+
+    Without ``organization_id``: one group, every detector by ARN (the seed's way). With it:
+    the organization by aws:SourceOrgID, plus the outside accounts' detectors by ARN."""
+    if not organization_id:
+        if not detector_arns:
+            raise ValueError("at least one exporting detector ARN is required")
+        return [("", _detector_conditions(detector_arns))]
+    scopes = [("", _organization_conditions(organization_id))]
+    if outside_detector_arns:
+        scopes.append((OUTSIDE_ORGANIZATION_SUFFIX, _detector_conditions(outside_detector_arns)))
+    return scopes
+
+
+def guardduty_export_bucket_statements(bucket, kms_key_arn, detector_arns=None, prefix=None, principals=None,
+                                       organization_id=None, outside_detector_arns=None):
     """GuardDuty's export bucket policy (GuardDuty user guide, "Exporting generated findings to
-    Amazon S3"), listing every exporting detector (every account, every region)."""
-    if not detector_arns:
-        raise ValueError("at least one exporting detector ARN is required")
+    Amazon S3").
+
+    Detector scope (no ``organization_id``): every exporting detector (every account, every
+    region) in ``detector_arns``. Organization scope: every detector of the organization's
+    accounts through aws:SourceOrgID, and ``outside_detector_arns`` (invited accounts outside the
+    organization) in a separate statement pair."""
     bucket_arn = "arn:aws:s3:::{0}".format(bucket)
     objects = "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "*"))
     principal = {"Service": _one_or_many(principals or ["guardduty.amazonaws.com"])}
-    conditions = _detector_conditions(detector_arns)
-    return [{
-        # The seed's example puts GetBucketLocation on "arn:aws:s3:::/*": it applies to the bucket.
-        "Sid": "AllowGuardDutyGetBucketLocation",
-        "Effect": "Allow",
-        "Principal": principal,
-        "Action": "s3:GetBucketLocation",
-        "Resource": bucket_arn,
-        "Condition": copy.deepcopy(conditions),
-    }, {
-        "Sid": "AllowGuardDutyPutObject",
-        "Effect": "Allow",
-        "Principal": principal,
-        "Action": "s3:PutObject",
-        "Resource": objects,
-        "Condition": copy.deepcopy(conditions),
-    }, {
+    statements = []
+    for suffix, conditions in _export_scopes(detector_arns, organization_id, outside_detector_arns):
+        statements.extend([{
+            # The seed's example puts GetBucketLocation on "arn:aws:s3:::/*": it applies to the bucket.
+            "Sid": "AllowGuardDutyGetBucketLocation" + suffix,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:GetBucketLocation",
+            "Resource": bucket_arn,
+            "Condition": copy.deepcopy(conditions),
+        }, {
+            "Sid": "AllowGuardDutyPutObject" + suffix,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:PutObject",
+            "Resource": objects,
+            "Condition": copy.deepcopy(conditions),
+        }])
+    return statements + [{
         "Sid": "DenyUnencryptedGuardDutyUploads",
         "Effect": "Deny",
         "Principal": principal,
@@ -326,18 +366,52 @@ def tls_only_bucket_statement(bucket):
     }
 
 
-def guardduty_export_key_statements(key_arn, detector_arns, principals=None):
-    """GuardDuty's KMS key policy for export (GuardDuty user guide, "Exporting generated findings")."""
-    if not detector_arns:
-        raise ValueError("at least one exporting detector ARN is required")
+def guardduty_export_key_statements(key_arn, detector_arns=None, principals=None, organization_id=None,
+                                    outside_detector_arns=None):
+    """GuardDuty's KMS key policy for export (GuardDuty user guide, "Exporting generated findings"),
+    with the same scopes as guardduty_export_bucket_statements."""
+    principal = {"Service": _one_or_many(principals or ["guardduty.amazonaws.com"])}
     return [{
-        "Sid": "AllowGuardDutyToEncryptFindings",
+        "Sid": "AllowGuardDutyToEncryptFindings" + suffix,
         "Effect": "Allow",
-        "Principal": {"Service": _one_or_many(principals or ["guardduty.amazonaws.com"])},
+        "Principal": copy.deepcopy(principal),
         "Action": "kms:GenerateDataKey",
         "Resource": key_arn,
-        "Condition": _detector_conditions(detector_arns),
-    }]
+        "Condition": conditions,
+    } for suffix, conditions in _export_scopes(detector_arns, organization_id, outside_detector_arns)]
+
+
+def guardduty_export_stale_statements(organization_id=None, outside_detector_arns=None):
+    """The Sids of the outside-organization statements when the scope no longer uses them
+    (detector scope, or no outside detector), for removal: {"bucket": [...], "key": [...]}."""
+    if organization_id and outside_detector_arns:
+        return {"bucket": [], "key": []}
+    return {
+        "bucket": [{"Sid": "AllowGuardDutyGetBucketLocation" + OUTSIDE_ORGANIZATION_SUFFIX},
+                   {"Sid": "AllowGuardDutyPutObject" + OUTSIDE_ORGANIZATION_SUFFIX}],
+        "key": [{"Sid": "AllowGuardDutyToEncryptFindings" + OUTSIDE_ORGANIZATION_SUFFIX}],
+    }
+
+
+def guardduty_export_policy_sizes(bucket, region, detector_arns=None, prefix=None, principals=None,
+                                  organization_id=None, outside_detector_arns=None, key_arn=None):
+    """Size of this phase's part of the bucket and key policies (compact JSON, as sent), against
+    S3's and KMS's limits, computable before the key exists (a key ARN of the real length stands in).
+
+    Returns {"detectors": n, "bucket": {"size", "limit", "fits"}, "key": {...}, "fits": bool}."""
+    key_arn = key_arn or "arn:aws:kms:{0}:000000000000:key/00000000-0000-0000-0000-000000000000".format(region)
+    scope = dict(organization_id=organization_id, outside_detector_arns=outside_detector_arns)
+    bucket_statements = guardduty_export_bucket_statements(
+        bucket, key_arn, detector_arns, prefix=prefix, principals=principals, **scope)
+    bucket_statements.append(tls_only_bucket_statement(bucket))
+    key_statements = guardduty_export_key_statements(key_arn, detector_arns, principals=principals, **scope)
+    sizes = {"detectors": len(set(detector_arns or []) | set(outside_detector_arns or []))}
+    for name, statements, resource_type in (("bucket", bucket_statements, S3_BUCKET),
+                                            ("key", key_statements, KMS_KEY)):
+        size, limit = policy_size(_document(statements)), POLICY_SIZE_LIMITS[resource_type]
+        sizes[name] = {"size": size, "limit": limit, "fits": size <= limit}
+    sizes["fits"] = sizes["bucket"]["fits"] and sizes["key"]["fits"]
+    return sizes
 
 
 def s3_publish_topic_statements(topic_arn, bucket, bucket_owner_account_id):

@@ -157,3 +157,59 @@ def test_cross_account_reader_policy_reads_only_the_log_bucket():
     actions = [a for s in policy["Statement"] for a in s["Action"]]
     assert all(a.startswith(("s3:Get", "s3:List")) for a in actions)
     assert all(s["Effect"] == "Allow" for s in policy["Statement"])
+
+
+ORG_DETECTOR = "arn:aws:guardduty:us-east-1:111111111111:detector/{0:032x}"
+OUTSIDE_DETECTOR = "arn:aws:guardduty:us-east-1:990000000001:detector/" + "f" * 32
+
+
+def test_organization_scope_admits_the_organization_by_source_org_id_and_outsiders_by_arn():
+    key = "arn:aws:kms:us-east-1:111111111111:key/k"
+    bucket = {s["Sid"]: s for s in rp.guardduty_export_bucket_statements(
+        "findings", key, organization_id="o-abc123", outside_detector_arns=[OUTSIDE_DETECTOR])}
+    assert bucket["AllowGuardDutyPutObject"]["Condition"] == {"StringEquals": {"aws:SourceOrgID": "o-abc123"}}
+    assert bucket["AllowGuardDutyGetBucketLocation"]["Condition"] == {"StringEquals": {"aws:SourceOrgID": "o-abc123"}}
+    assert bucket["AllowGuardDutyPutObjectOutsideOrganization"]["Condition"] == {"StringEquals": {
+        "aws:SourceAccount": "990000000001", "aws:SourceArn": OUTSIDE_DETECTOR}}
+    assert bucket["AllowGuardDutyGetBucketLocationOutsideOrganization"]["Resource"] == "arn:aws:s3:::findings"
+    assert {"DenyUnencryptedGuardDutyUploads", "DenyGuardDutyUploadsWithOtherKey"} < set(bucket)
+    key_statements = {s["Sid"]: s for s in rp.guardduty_export_key_statements(
+        key, organization_id="o-abc123", outside_detector_arns=[OUTSIDE_DETECTOR])}
+    assert set(key_statements) == {"AllowGuardDutyToEncryptFindings",
+                                   "AllowGuardDutyToEncryptFindingsOutsideOrganization"}
+    assert key_statements["AllowGuardDutyToEncryptFindings"]["Condition"] == {
+        "StringEquals": {"aws:SourceOrgID": "o-abc123"}}
+    # Without outside accounts there is no outside pair, and the stale-statement list names it for removal.
+    assert "AllowGuardDutyPutObjectOutsideOrganization" not in {
+        s["Sid"] for s in rp.guardduty_export_bucket_statements("findings", key, organization_id="o-abc123")}
+    assert rp.guardduty_export_stale_statements(organization_id="o-abc123") == {
+        "bucket": [{"Sid": "AllowGuardDutyGetBucketLocationOutsideOrganization"},
+                   {"Sid": "AllowGuardDutyPutObjectOutsideOrganization"}],
+        "key": [{"Sid": "AllowGuardDutyToEncryptFindingsOutsideOrganization"}]}
+    assert rp.guardduty_export_stale_statements("o-abc123", [OUTSIDE_DETECTOR]) == {"bucket": [], "key": []}
+    # Detector scope: the outside pair is stale too, and the main pair lists the detectors.
+    assert rp.guardduty_export_stale_statements(outside_detector_arns=[OUTSIDE_DETECTOR])["key"]
+    with pytest.raises(ValueError, match="at least one"):
+        rp.guardduty_export_bucket_statements("findings", key, [])
+
+
+def test_policy_sizes_tell_when_detector_scope_outgrows_s3_and_kms_limits():
+    few = [ORG_DETECTOR.format(i) for i in range(20)]
+    sizes = rp.guardduty_export_policy_sizes("acme-guardduty-radiantsecurity", "us-east-1", few)
+    assert sizes["fits"] and sizes["detectors"] == 20
+    assert sizes["bucket"]["limit"] == 20 * 1024 and sizes["key"]["limit"] == 32 * 1024
+    assert 0 < sizes["key"]["size"] < sizes["bucket"]["size"] < 20 * 1024
+    many = [ORG_DETECTOR.format(i) for i in range(2000)]
+    sizes = rp.guardduty_export_policy_sizes("acme-guardduty-radiantsecurity", "us-east-1", many)
+    assert not sizes["fits"] and not sizes["bucket"]["fits"] and not sizes["key"]["fits"]
+    assert sizes["bucket"]["size"] > 2000 * 80 * 2  # both Allow statements list every ARN
+    # The size counted is the compact JSON the module sends.
+    statements = rp.guardduty_export_bucket_statements(
+        "acme-guardduty-radiantsecurity", "arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000",
+        many) + [rp.tls_only_bucket_statement("acme-guardduty-radiantsecurity")]
+    assert sizes["bucket"]["size"] == len(json.dumps(
+        {"Version": "2012-10-17", "Statement": statements}, separators=(",", ":")))
+    # Organization scope does not grow with the organization.
+    sizes = rp.guardduty_export_policy_sizes("acme-guardduty-radiantsecurity", "us-east-1", many,
+                                             organization_id="o-abc123", outside_detector_arns=[OUTSIDE_DETECTOR])
+    assert sizes["fits"] and sizes["bucket"]["size"] < 4 * 1024
