@@ -167,8 +167,10 @@ def pick_destination(destinations, destination_arn):
 
 
 def ensure_publishing_destination(client, region, destination_arn=None, kms_key_arn=None, state="present",
-                                  wait=True, wait_timeout=120, check_mode=False):
-    manager = Destinations(client, region)
+                                  wait=True, wait_timeout=120, check_mode=False, detector_id=None):
+    """Create, adopt, update or delete the detector's S3 destination; ``detector_id`` skips the lookup
+    when the caller already found the region's detector."""
+    manager = Destinations(client, region, detector_id=detector_id)
     current = pick_destination(manager.all(), destination_arn)
     before = destination_view(current)
     outcome = {"changed": False, "before": before, "after": before, "destination": current,

@@ -1,0 +1,31 @@
+"""Create GuardDuty detectors in other accounts, as their owners would (test set-up).
+
+Usage: member_detectors.py ENDPOINT '{"<account id>": ["us-east-1", ...], ...}'
+Each account is reached by assuming its OrganizationAccountAccessRole with the environment's
+(management account's) credentials. Prints {"<account>/<region>": "<detector ARN>"}.
+"""
+
+import json
+import sys
+
+import boto3
+
+
+def main(endpoint: str, spec: str) -> None:
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
+    created = {}
+    for account_id, regions in json.loads(spec).items():
+        credentials = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+                                      RoleSessionName="integration-test")["Credentials"]
+        for region in regions:
+            guardduty = boto3.client("guardduty", endpoint_url=endpoint, region_name=region,
+                                     aws_access_key_id=credentials["AccessKeyId"],
+                                     aws_secret_access_key=credentials["SecretAccessKey"],
+                                     aws_session_token=credentials["SessionToken"])
+            detector_id = guardduty.create_detector(Enable=True)["DetectorId"]
+            created[f"{account_id}/{region}"] = f"arn:aws:guardduty:{region}:{account_id}:detector/{detector_id}"
+    json.dump(created, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
