@@ -4,8 +4,9 @@ The molecule scenarios use it as the independent witness of what the playbooks d
 
   radiant_world.py check     SAMPLE_ORG_YML [--phases p,...] [--external-id ID]
       every resource, policy and relationship the seeds name; prints the problems as JSON, exit 1 if any
+      (--cross-account-prefix: the log prefix of seed 002's source trails, default none)
   radiant_world.py offboarded SAMPLE_ORG_YML
-      after offboard.yml: the onboarding's trail, relationships, destinations, notification, roles and
+      after offboard.yml: the onboarding's trails, relationships, destinations, notification, roles and
       policy statements are gone; buckets and keys stay; prints the problems as JSON, exit 1 if any
   radiant_world.py drift     SAMPLE_ORG_YML
       changes the organization behind the playbooks' back in many ways; prints {kind: how to recognise it}
@@ -39,9 +40,13 @@ MAIN_ROLE = "radiant-aws-access-role"
 API_ROLE = "radiant-aws-api-access-role"
 ENABLED_FEATURES = {"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS",
                     "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"}
-PHASES = ("org_trail", "guardduty", "findings_export", "sns_wiring", "radiant_iam")
+# Seed 002 (cross_account_logging role defaults): the outside accounts' trails write into the
+# CloudTrail bucket; a read-only role in the log account is trusted by their API roles only.
+READER_ROLE = "radiant-cloudtrail-reader"
+READER_POLICY = "radiant-cloudtrail-log-read"
+PHASES = ("org_trail", "guardduty", "findings_export", "sns_wiring", "radiant_iam", "cross_account_logging")
 
-# Customer state of the 'preexisting' scenario: what the onboarding must never touch.
+# Customer state of the 'preexisting_reonboard' scenario: what the onboarding must never touch.
 CUSTOMER_SID = "CustomerAuditRead"
 CUSTOMER_QUEUE = "customer-object-removals"
 CUSTOMER_NOTIFICATION = "customer-removals"
@@ -62,6 +67,7 @@ class World:
         self.trail_arn = "arn:aws:cloudtrail:{0}:{1}:trail/{2}".format(self.home, self.management, TRAIL_NAME)
         self.cloudtrail_topic_arn = "arn:aws:sns:{0}:{1}:{2}".format(self.home, self.log, CLOUDTRAIL_TOPIC)
         self.guardduty_topic_arn = "arn:aws:sns:{0}:{1}:{2}".format(self.home, self.log, GUARDDUTY_TOPIC)
+        self.cross_account_prefix = ""
         self._sessions = {}
 
     def session(self, account):
@@ -114,6 +120,12 @@ def _statements(policy_text):
     if isinstance(statements, dict):
         statements = [statements]
     return {statement.get("Sid", ""): statement for statement in statements}
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _bucket_policy(world, account, bucket):
@@ -308,6 +320,79 @@ class Checker:
                 iam.get_role(RoleName=API_ROLE)
             except iam.exceptions.NoSuchEntityException:
                 self.problems.append("{0} in {1}: missing".format(API_ROLE, account))
+        # The main role belongs to the log account alone (this also proves the emulator keeps accounts apart).
+        for account in (world.management, world.active_org_accounts()[0]):
+            if account != world.log:
+                names = [r["RoleName"] for r in world.client(account, "iam").list_roles()["Roles"]]
+                self.expect(MAIN_ROLE not in names, "{0} in {1}".format(MAIN_ROLE, account),
+                            "exists outside the log account")
+
+    def check_cross_account_logging(self):
+        """Seed 002: each outside account's trail writes to the CloudTrail bucket under the prefix, allowed
+        by a statement pair of its own; the log account's read-only role trusts the named source roles only."""
+        world = self.world
+        prefix = world.cross_account_prefix
+        sources = world.outside_accounts()
+        if not self.expect(sources, "cross-account logging", "the sample organization has no outside account"):
+            return
+        expected_statements = []
+        for account in sources:
+            where = "trail {0} in {1}".format(TRAIL_NAME, account)
+            trail_arn = "arn:aws:cloudtrail:{0}:{1}:trail/{2}".format(world.home, account, TRAIL_NAME)
+            expected_statements += radiant_policies.cross_account_source_statements(
+                world.cloudtrail_bucket, account, trail_arn=trail_arn, prefix=prefix or None)
+            cloudtrail = world.client(account, "cloudtrail")
+            trails = cloudtrail.describe_trails(trailNameList=[TRAIL_NAME])["trailList"]
+            if not self.expect(len(trails) == 1, where, "missing"):
+                continue
+            trail = trails[0]
+            self.expect(trail.get("TrailARN") == trail_arn, where, "ARN {0}".format(trail.get("TrailARN")))
+            self.expect(trail.get("S3BucketName") == world.cloudtrail_bucket, where,
+                        "bucket {0}".format(trail.get("S3BucketName")))
+            self.expect((trail.get("S3KeyPrefix") or "") == prefix, where,
+                        "prefix {0!r}, expected {1!r}".format(trail.get("S3KeyPrefix"), prefix))
+            self.expect(not trail.get("IsOrganizationTrail"), where, "an organization trail")
+            self.expect(trail.get("IsMultiRegionTrail"), where, "not multi-Region")
+            self.expect(trail.get("LogFileValidationEnabled"), where, "no log file validation")
+            self.expect(cloudtrail.get_trail_status(Name=TRAIL_NAME)["IsLogging"], where, "not logging")
+        where = "bucket {0} policy".format(world.cloudtrail_bucket)
+        policy = _bucket_policy(world, world.log, world.cloudtrail_bucket)
+        self.expect_statements(where, policy, expected_statements)
+        # No source account may write anywhere but under its own path.
+        for sid, statement in _statements(policy).items():
+            condition = statement.get("Condition", {}).get("StringEquals", {})
+            if statement.get("Action") == "s3:PutObject" and "aws:SourceAccount" in condition:
+                account = condition["aws:SourceAccount"]
+                path = "/".join(part for part in (prefix, "AWSLogs", account, "*") if part)
+                self.expect(statement["Resource"] == "arn:aws:s3:::{0}/{1}".format(world.cloudtrail_bucket, path),
+                            where, "{0} lets {1} write to {2}".format(sid, account, statement["Resource"]))
+        iam = world.client(world.log, "iam")
+        try:
+            role = iam.get_role(RoleName=READER_ROLE)["Role"]
+        except iam.exceptions.NoSuchEntityException:
+            self.problems.append("{0} in {1}: missing".format(READER_ROLE, world.log))
+            return
+        trusted = sorted("arn:aws:iam::{0}:role/{1}".format(account, API_ROLE) for account in sources)
+        statements = role["AssumeRolePolicyDocument"]["Statement"]
+        principals = sorted(arn for statement in statements
+                            for arn in _as_list(statement.get("Principal", {}).get("AWS")))
+        self.expect(principals == trusted, READER_ROLE + " trust", "trusts {0}, expected only {1}".format(
+            principals, trusted))
+        only_assume_role = all(statement.get("Effect") == "Allow" and statement.get("Action") == "sts:AssumeRole"
+                               and set(statement.get("Principal", {})) == {"AWS"} for statement in statements)
+        self.expect(only_assume_role, READER_ROLE + " trust", json.dumps(statements))
+        self.expect(iam.list_attached_role_policies(RoleName=READER_ROLE)["AttachedPolicies"] == [],
+                    READER_ROLE, "has managed policies attached (read-only: its inline policy alone)")
+        inline = iam.list_role_policies(RoleName=READER_ROLE)["PolicyNames"]
+        if self.expect(inline == [READER_POLICY], READER_ROLE, "inline policies {0}".format(inline)):
+            document = iam.get_role_policy(RoleName=READER_ROLE, PolicyName=READER_POLICY)["PolicyDocument"]
+            expected = radiant_policies.cross_account_reader_policy(world.cloudtrail_bucket, prefix=prefix or None)
+            self.expect(_normal(document["Statement"]) == _normal(expected["Statement"]), READER_ROLE + " policy",
+                        json.dumps(document))
+        for account in sources:
+            names = [r["RoleName"] for r in world.client(account, "iam").list_roles()["Roles"]]
+            self.expect(READER_ROLE not in names, "{0} in {1}".format(READER_ROLE, account),
+                        "exists outside the log account")
 
 
 def offboarded(world):
@@ -366,6 +451,24 @@ def offboarded(world):
     for account, role in ((world.log, MAIN_ROLE), (world.management, API_ROLE), (member, API_ROLE)):
         names = [r["RoleName"] for r in world.client(account, "iam").list_roles()["Roles"]]
         expect(role not in names, "{0} in {1}".format(role, account), "still exists")
+    return problems + cross_account_offboarded(world)
+
+
+def cross_account_offboarded(world):
+    """After offboard.yml, seed 002's part: no source trail, no per-account statement, no read-only role."""
+    problems = []
+    for account in world.outside_accounts():
+        trails = world.client(account, "cloudtrail").describe_trails(trailNameList=[TRAIL_NAME])["trailList"]
+        if trails:
+            problems.append("trail {0} in {1}: still exists".format(TRAIL_NAME, account))
+    sids = {statement["Sid"] for account in world.outside_accounts()
+            for statement in radiant_policies.cross_account_source_statements(world.cloudtrail_bucket, account)}
+    left = sorted(sids & set(_statements(_bucket_policy(world, world.log, world.cloudtrail_bucket))))
+    if left:
+        problems.append("bucket {0} policy: cross-account statements left: {1}".format(world.cloudtrail_bucket, left))
+    names = [r["RoleName"] for r in world.client(world.log, "iam").list_roles()["Roles"]]
+    if READER_ROLE in names:
+        problems.append("{0} in {1}: still exists".format(READER_ROLE, world.log))
     return problems
 
 
@@ -487,9 +590,11 @@ def main(argv=None):
     parser.add_argument("sample_org", help="YAML file with the 'sample_org' fact (molecule's sample_org.yml)")
     parser.add_argument("--phases", default=",".join(PHASES))
     parser.add_argument("--external-id", default="")
+    parser.add_argument("--cross-account-prefix", default="")
     args = parser.parse_args(argv)
     with open(args.sample_org, encoding="utf-8") as handle:
         world = World(yaml.safe_load(handle)["sample_org"])
+    world.cross_account_prefix = args.cross_account_prefix
     if args.command == "check":
         problems = Checker(world, args.external_id).run([p for p in args.phases.split(",") if p])
         json.dump({"problems": problems}, sys.stdout, indent=1)
