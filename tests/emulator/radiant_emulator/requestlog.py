@@ -48,6 +48,8 @@ class RequestRecord:
     write: bool
     status: int
     fault: str | None = None
+    # Time the emulator spent serving the request: benchmarks tell its cost from the client's.
+    seconds: float = 0.0
 
 
 class RequestLog:
@@ -77,13 +79,17 @@ class RequestLog:
         records = self.records(since)
         writes = [r for r in records if r["write"]]
         by_operation: dict[str, int] = {}
+        seconds_by_operation: dict[str, float] = {}
         for r in records:
             key = f"{r['service']}:{r['operation']}"
             by_operation[key] = by_operation.get(key, 0) + 1
+            seconds_by_operation[key] = seconds_by_operation.get(key, 0.0) + r["seconds"]
         return {
             "total": len(records),
             "reads": len(records) - len(writes),
             "writes": len(writes),
             "by_operation": dict(sorted(by_operation.items())),
             "write_operations": sorted({f"{r['service']}:{r['operation']}" for r in writes}),
+            "seconds": round(sum(r["seconds"] for r in records), 3),
+            "seconds_by_operation": {key: round(value, 3) for key, value in sorted(seconds_by_operation.items())},
         }

@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from urllib.parse import parse_qs
 
 from . import accounts
@@ -130,10 +131,12 @@ class EmulatorApp:
             captured["status"] = int(status.split(" ", 1)[0])
             return start_response(status, headers, exc_info)
 
+        started = time.perf_counter()
         result = self.moto_app(environ, _start_response)
         self.log.add(
             account=ident.account, region=ident.region, service=ident.service,
             operation=ident.operation, write=write, status=captured.get("status", 0),
+            seconds=time.perf_counter() - started,
         )
         return result
 

@@ -130,6 +130,7 @@ def test_request_log_records_every_protocol(aws, clean_emulator):
         assert (record["service"], record["region"], record["write"]) == (service, region, write), record
         assert record["account"] == MANAGEMENT
         assert record["status"] == 200, record
+        assert 0 < record["seconds"] < 30, record
     assert [r["seq"] for r in records] == sorted(r["seq"] for r in records)
 
     summary = clean_emulator.control("GET", "requests/summary")
@@ -137,6 +138,9 @@ def test_request_log_records_every_protocol(aws, clean_emulator):
     assert summary["writes"] == 5
     assert summary["reads"] == 5
     assert summary["by_operation"]["s3:PutBucketVersioning"] == 1
+    assert summary["seconds_by_operation"]["s3:PutBucketVersioning"] == round(
+        _only(records, "PutBucketVersioning")["seconds"], 3)
+    assert summary["seconds"] == round(sum(r["seconds"] for r in records), 3)
     assert summary["write_operations"] == sorted(
         ["iam:CreateRole", "organizations:CreateOrganization", "guardduty:CreateDetector",
          "s3:CreateBucket", "s3:PutBucketVersioning"]
