@@ -44,7 +44,8 @@ ENABLED_FEATURES = {"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION"
 # CloudTrail bucket; a read-only role in the log account is trusted by their API roles only.
 READER_ROLE = "radiant-cloudtrail-reader"
 READER_POLICY = "radiant-cloudtrail-log-read"
-PHASES = ("org_trail", "guardduty", "findings_export", "sns_wiring", "radiant_iam", "cross_account_logging")
+PHASES = ("org_trail", "guardduty", "findings_export", "member_export", "sns_wiring", "radiant_iam",
+          "cross_account_logging")
 
 # Customer state of the 'preexisting_reonboard' scenario: what the onboarding must never touch.
 CUSTOMER_SID = "CustomerAuditRead"
@@ -294,6 +295,23 @@ class Checker:
                         "key {0}".format(props["KmsKeyArn"]))
             self.expect(described["Status"] == "PUBLISHING", "publishing destination " + region, described["Status"])
 
+    def check_member_export(self):
+        """Seed 000's optional section: every exporting account's detector publishes to the findings bucket."""
+        world = self.world
+        key_arn = world.client(world.log, "kms").describe_key(KeyId=FINDINGS_KEY_ALIAS)["KeyMetadata"]["Arn"]
+        for account, region, destinations in member_destinations(world):
+            where = "member publishing destination {0}/{1}".format(account, region)
+            if destinations is None:
+                self.problems.append("{0}: no detector".format(where))
+                continue
+            if not self.expect(len(destinations) == 1, where, "{0} destinations, expected 1".format(len(destinations))):
+                continue
+            props = destinations[0]["DestinationProperties"]
+            self.expect(props["DestinationArn"].startswith("arn:aws:s3:::" + world.findings_bucket), where,
+                        "bucket {0}".format(props["DestinationArn"]))
+            self.expect(props["KmsKeyArn"] == key_arn, where, "key {0}".format(props["KmsKeyArn"]))
+            self.expect(destinations[0]["Status"] == "PUBLISHING", where, destinations[0]["Status"])
+
     def check_sns_wiring(self):
         world = self.world
         topic = world.client(world.log, "sns").get_topic_attributes(TopicArn=world.guardduty_topic_arn)["Attributes"]
@@ -395,6 +413,33 @@ class Checker:
                         "exists outside the log account")
 
 
+def member_export_accounts(world):
+    """The accounts of seed 000's optional per-account export: active organization accounts and outside
+    accounts, minus the GuardDuty administrator (the log account; it has its own destination) and exclusions."""
+    excluded = {str(account) for account in world.org.get("excluded_account_ids", [])} | {world.log}
+    return [account for account in world.active_org_accounts() + world.outside_accounts() if account not in excluded]
+
+
+def member_destinations(world):
+    """(account, region, described destinations or None without a detector) of every exporting account."""
+    for account in member_export_accounts(world):
+        for region in world.regions:
+            detector_id = world.detector_id(account, region)
+            if detector_id is None:
+                yield account, region, None
+                continue
+            gd = world.client(account, "guardduty", region)
+            yield account, region, [
+                gd.describe_publishing_destination(DetectorId=detector_id, DestinationId=d["DestinationId"])
+                for d in gd.list_publishing_destinations(DetectorId=detector_id)["Destinations"]]
+
+
+def member_export_offboarded(world):
+    """After offboard.yml: no member account's destination is left."""
+    return ["member publishing destination {0}/{1}: still exists".format(account, region)
+            for account, region, destinations in member_destinations(world) if destinations]
+
+
 def offboarded(world):
     """What offboard.yml must leave: no trail, no delegated administrator, no destination, no
     notification, no Radiant role, none of the onboarding's statements; the buckets and keys."""
@@ -451,7 +496,7 @@ def offboarded(world):
     for account, role in ((world.log, MAIN_ROLE), (world.management, API_ROLE), (member, API_ROLE)):
         names = [r["RoleName"] for r in world.client(account, "iam").list_roles()["Roles"]]
         expect(role not in names, "{0} in {1}".format(role, account), "still exists")
-    return problems + cross_account_offboarded(world)
+    return problems + cross_account_offboarded(world) + member_export_offboarded(world)
 
 
 def cross_account_offboarded(world):
