@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
-# radiant_iam on a sample organization (8 members in nested OUs, 1 suspended, 1 excluded, 2 outside
-# accounts): check mode, apply, idempotence, drift -> verify -> re-apply, offboard.
+# radiant_iam in direct mode (the molecule scenarios cover the StackSet) on a small organization
+# (2 members, 1 excluded, 1 suspended): check mode, apply, idempotence,
+# drift -> verify -> re-apply, offboard.
 exec ../setup_emulator/files/role_lifecycle.sh -- "$@"

@@ -3,7 +3,7 @@
 # directory (its setup.yml, onboard.yml, check.yml, drift.yml, offboard.yml):
 #   check mode (reports changes, writes nothing) -> apply -> independent check ->
 #   idempotent re-run (changed=0 on the role hosts, no writes) -> drift.yml (drift ->
-#   verify reports it -> onboarding corrects it -> verify clean) -> [offboard check mode] -> offboard.
+#   verify reports it -> onboarding corrects it, checked independently) -> [offboard check mode] -> offboard.
 # Usage from runme.sh:
 #   exec ../setup_emulator/files/role_lifecycle.sh [--offboard-check VAR=VALUE] -- "$@"
 set -euo pipefail
@@ -21,15 +21,14 @@ ansible-playbook "$@" setup.yml
 echo "== check mode: reports changes, writes nothing"
 ansible-playbook "$@" "${org[@]}" onboard.yml --check --diff -e expect_no_writes=true -e expect_changes=true
 echo "== apply"
-ansible-playbook "$@" "${org[@]}" onboard.yml
-ansible-playbook "$@" "${org[@]}" check.yml
+ansible-playbook "$@" "${org[@]}" onboard.yml check.yml
 echo "== idempotent: changed=0 and no writes"
 ansible-playbook "$@" "${org[@]}" onboard.yml -e expect_no_writes=true | tee "$OUTPUT_DIR/idempotent.log"
 if grep -E '^(management|log-archive|outside-[0-9]+) +:' "$OUTPUT_DIR/idempotent.log" | grep -v 'changed=0'; then
   echo "the idempotent run changed something" >&2
   exit 1
 fi
-echo "== drift -> verify reports it -> onboarding corrects it -> verify is clean"
+echo "== drift -> verify reports it -> onboarding corrects it"
 ansible-playbook "$@" "${org[@]}" drift.yml
 echo "== offboard"
 if [ -n "$offboard_check" ]; then
