@@ -16,6 +16,7 @@ EXTENSIONS: list[str] = [
     "s3_notifications",
     "account_regions",
     "assume_role",
+    "account_lookup",
 ]
 
 _installed: set[str] = set()
