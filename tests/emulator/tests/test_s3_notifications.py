@@ -119,6 +119,21 @@ def test_capitalised_and_empty_filter_rules_are_accepted_and_returned(aws, bucke
     assert excinfo.value.response["Error"]["Code"] == "InvalidArgument"
 
 
+def test_eventbridge_delivery_is_returned_with_the_other_notifications(aws, bucket):
+    _sns, arn = _topic(aws)
+    config = {"Id": "guardduty-new-finding", "TopicArn": arn, "Events": ["s3:ObjectCreated:*"]}
+    bucket.put_bucket_notification_configuration(
+        Bucket=BUCKET, NotificationConfiguration={"TopicConfigurations": [config], "EventBridgeConfiguration": {}})
+    current = bucket.get_bucket_notification_configuration(Bucket=BUCKET)
+    assert check_shape("s3", "GetBucketNotificationConfiguration", current) == []
+    assert current["EventBridgeConfiguration"] == {}
+    assert [c["Id"] for c in current["TopicConfigurations"]] == ["guardduty-new-finding"]
+
+    bucket.put_bucket_notification_configuration(Bucket=BUCKET,
+                                                 NotificationConfiguration={"TopicConfigurations": [config]})
+    assert "EventBridgeConfiguration" not in bucket.get_bucket_notification_configuration(Bucket=BUCKET)
+
+
 def test_object_created_reaches_sns_then_sqs_in_another_account(aws, bucket):
     sns, topic_arn = _topic(aws)
     sqs, url, queue_arn = _queue(aws, "radiant-queue", account=OTHER)

@@ -28,6 +28,11 @@
   Within one account too: the queue policy must let the topic send ("Subscribing an Amazon
   SQS queue to an Amazon SNS topic", step "Give permission to the Amazon SNS topic to send
   messages to the Amazon SQS queue").
+- GetBucketNotificationConfiguration returns EventBridgeConfiguration (empty) when the bucket
+  sends its events to EventBridge, as AWS does (S3 API Reference,
+  GetBucketNotificationConfiguration, response element EventBridgeConfiguration:
+  https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html);
+  moto stored it but left it out of the response.
 - Cross-account Subscribe (e.g. a queue owner subscribing to another account's topic) needs
   the topic policy to allow that account SNS:Subscribe (AuthorizationError otherwise); the
   subscription then belongs to the topic too, so publishing delivers to it and either side
@@ -327,6 +332,25 @@ def install() -> None:
         except DestinationValidationError as error:
             return 400, {"Content-Type": "application/xml"}, error.xml()
 
+    original_get_notification = S3Response.get_bucket_notification
+
+    def get_bucket_notification(self):
+        configuration = self.backend.get_bucket_notification_configuration(self.bucket_name)
+        if configuration is None or configuration.event_bridge is None:
+            return original_get_notification(self)
+        original_serialized = self.serialized
+
+        def serialized(action_result):
+            action_result.result["EventBridgeConfiguration"] = {}
+            return original_serialized(action_result)
+
+        self.serialized = serialized
+        try:
+            return original_get_notification(self)
+        finally:
+            del self.serialized
+
+    S3Response.get_bucket_notification = get_bucket_notification
     S3Response._notification_config_from_body = _notification_config_from_body
     S3Response._bucket_response = _bucket_response
     s3_models.Notification._key_matches = _key_matches
