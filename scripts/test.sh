@@ -2,12 +2,17 @@
 # Run every check CI runs, or the named stages: lint sanity unit emulator integration molecule.
 # Each stage's wall time is printed, then a summary; the first failing stage stops the run
 # (TEST_KEEP_GOING=1: run every stage anyway and fail at the end).
+# The static stages run side by side on the machine's two cores: lint in one lane, sanity, unit
+# and emulator in the other (about 80 s each). Each stage's output goes to a log that is printed,
+# in stage order, once both lanes are done; a failure lets the running stages finish but starts
+# no other one (TEST_KEEP_GOING=1: both lanes run to the end). TEST_SERIAL=1: one at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 [ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
 ALL_STAGES=(lint sanity unit emulator integration molecule)
+STATIC_STAGES=(lint sanity unit emulator)
 STAGES=("$@")
 [ ${#STAGES[@]} -gt 0 ] || STAGES=("${ALL_STAGES[@]}")
 
@@ -60,30 +65,112 @@ stage_molecule() {
   MOLECULE_JOBS=${MOLECULE_JOBS:-2} scripts/molecule.sh
 }
 
-timings=()
-failed=()
-total_start=$SECONDS
 for stage in "${STAGES[@]}"; do
   if ! declare -F "stage_$stage" >/dev/null; then
     echo "unknown stage '$stage'; stages: ${ALL_STAGES[*]}" >&2
     exit 2
   fi
+done
+
+keep_going() { [ "${TEST_KEEP_GOING:-0}" = 1 ]; }
+
+timings=()
+failed=()
+# Print a finished stage's last line and keep its wall time for the summary.
+record() {
+  local stage=$1 status=$2 seconds=$3
+  if [ "$status" -ne 0 ]; then
+    echo "=== stage $stage FAILED after $seconds s"
+    timings+=("$(printf '%5d s  %s FAILED' "$seconds" "$stage")")
+    failed+=("$stage")
+  else
+    echo "=== stage $stage passed in $seconds s"
+    timings+=("$(printf '%5d s  %s' "$seconds" "$stage")")
+  fi
+}
+
+run_stage() {
+  local stage=$1 start=$SECONDS status
   echo "=== stage: $stage"
-  start=$SECONDS
   # A subshell outside any 'if': inside a condition bash would ignore 'set -e' in the stage.
   set +e
   (set -e; "stage_$stage")
   status=$?
   set -e
-  if [ "$status" -ne 0 ]; then
-    echo "=== stage $stage FAILED after $((SECONDS - start)) s"
-    timings+=("$(printf '%5d s  %s FAILED' "$((SECONDS - start))" "$stage")")
-    failed+=("$stage")
-    [ "${TEST_KEEP_GOING:-0}" = 1 ] || break
-    continue
+  record "$stage" "$status" "$((SECONDS - start))"
+}
+
+# One lane: its stages in turn, each into LANES_DIR/<stage>.log with "status seconds" in
+# <stage>.status. After a failure (either lane's, marked by the file 'stop') no stage starts.
+run_lane() {
+  local stage start status
+  for stage in "$@"; do
+    [ -e "$LANES_DIR/stop" ] && break
+    start=$SECONDS
+    set +e
+    (set -e; "stage_$stage") >"$LANES_DIR/$stage.log" 2>&1 </dev/null
+    status=$?
+    set -e
+    echo "$status $((SECONDS - start))" >"$LANES_DIR/$stage.status"
+    if [ "$status" -ne 0 ] && ! keep_going; then
+      touch "$LANES_DIR/stop"
+      break
+    fi
+  done
+}
+
+run_static_stages() {
+  local lint_lane=() other_lane=() stage status seconds
+  for stage in "$@"; do
+    if [ "$stage" = lint ]; then lint_lane+=("$stage"); else other_lane+=("$stage"); fi
+  done
+  if [ "${TEST_SERIAL:-0}" = 1 ] || [ ${#lint_lane[@]} -eq 0 ] || [ ${#other_lane[@]} -eq 0 ]; then
+    for stage in "$@"; do
+      run_stage "$stage"
+      [ ${#failed[@]} -eq 0 ] || keep_going || return 0
+    done
+    return 0
   fi
-  echo "=== stage $stage passed in $((SECONDS - start)) s"
-  timings+=("$(printf '%5d s  %s' "$((SECONDS - start))" "$stage")")
+  mkdir -p build/test
+  find build/test -mindepth 1 -maxdepth 1 -name 'run-*' -mmin +1440 -exec rm -rf {} +
+  LANES_DIR=$(mktemp -d "$ROOT/build/test/run-XXXXXX")
+  echo "=== stages side by side: ${lint_lane[*]} | ${other_lane[*]} (output follows when both end; logs in $LANES_DIR)"
+  run_lane "${lint_lane[@]}" &
+  local lint_pid=$!
+  run_lane "${other_lane[@]}" &
+  local other_pid=$!
+  wait "$lint_pid" "$other_pid" || true
+  for stage in "$@"; do
+    # A stage that never started (its lane stopped at a failure) is left out, as when serial.
+    [ -e "$LANES_DIR/$stage.status" ] || continue
+    read -r status seconds <"$LANES_DIR/$stage.status"
+    echo "=== stage: $stage"
+    cat "$LANES_DIR/$stage.log"
+    record "$stage" "$status" "$seconds"
+  done
+}
+
+is_static() {
+  local stage
+  for stage in "${STATIC_STAGES[@]}"; do [ "$1" = "$stage" ] && return 0; done
+  return 1
+}
+
+total_start=$SECONDS
+index=0
+while [ "$index" -lt ${#STAGES[@]} ]; do
+  group=()
+  while [ "$index" -lt ${#STAGES[@]} ] && is_static "${STAGES[index]}"; do
+    group+=("${STAGES[index]}")
+    index=$((index + 1))
+  done
+  if [ ${#group[@]} -gt 0 ]; then
+    run_static_stages "${group[@]}"
+  else
+    run_stage "${STAGES[index]}"
+    index=$((index + 1))
+  fi
+  [ ${#failed[@]} -eq 0 ] || keep_going || break
 done
 echo "=== wall time per stage"
 printf '%s\n' "${timings[@]}"
