@@ -70,8 +70,9 @@ def live_problems(args, accounts, resolved):
         problems.extend(iv.region_status_problems(
             label(account), iv.normalize_account_id(account.get("aws_account_id")), regions, statuses))
     for account_id, statuses in sorted(args["member_region_statuses"].items()):
-        account = by_id.get(account_id, {"host": "account " + account_id, "aws_account_id": account_id})
-        problems.extend(iv.region_status_problems(label(account), account_id, regions, statuses))
+        account = by_id.get(account_id)
+        where = label(account) if account else "organization account {0} (no inventory host)".format(account_id)
+        problems.extend(iv.region_status_problems(where, account_id, regions, statuses))
     return problems
 
 

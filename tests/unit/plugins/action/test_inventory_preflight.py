@@ -48,7 +48,8 @@ def test_live_problems_name_host_field_and_region():
             "outside-01": "radiant_assume_role_name: cannot assume arn:aws:iam::990000000001:role/X: no"},
         region_statuses={"log-archive": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLED"},
                          "management": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "ENABLED"}},
-        member_region_statuses={"642399127792": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLING"}},
+        member_region_statuses={"642399127792": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLING"},
+                                "777788889999": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLED"}},
     )
     problems = action.live_problems(args, accounts, resolved)
     assert problems == [
@@ -60,6 +61,9 @@ def test_live_problems_name_host_field_and_region():
         "035214638394 (status DISABLED); enable it under Account > AWS Regions or remove it from radiant_regions",
         "host 'member-0001' (account 642399127792): radiant_regions: region af-south-1 is not enabled in account "
         "642399127792 (status DISABLING); enable it under Account > AWS Regions or remove it from radiant_regions",
+        "organization account 777788889999 (no inventory host): radiant_regions: region af-south-1 is not enabled "
+        "in account 777788889999 (status DISABLED); enable it under Account > AWS Regions or remove it from "
+        "radiant_regions",
     ]
 
 

@@ -2,7 +2,8 @@
 
 Usage: edit_inventory.py SOURCE DEST EDITS_JSON
 EDITS_JSON: {"vars": {name: value}, "hosts": {host: {var: value or null to delete}},
-             "host_vars_dir": {host: {var: value}}}  (the last one writes DEST's host_vars/)
+             "host_vars_dir": {host: {var: value}},   (writes DEST's host_vars/)
+             "remove_hosts": [host, ...]}             (accounts the inventory leaves out)
 """
 
 import json
@@ -19,6 +20,8 @@ def main(source: str, dest: str, edits: str) -> None:
     top = inventory["all"]
     top["vars"].update(edits.get("vars", {}))
     for group in top["children"].values():
+        for host in edits.get("remove_hosts", []):
+            (group.get("hosts") or {}).pop(host, None)
         for host, host_vars in (group.get("hosts") or {}).items():
             for name, value in edits.get("hosts", {}).get(host, {}).items():
                 if value is None:
