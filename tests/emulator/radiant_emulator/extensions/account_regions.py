@@ -51,9 +51,18 @@ _lock = threading.Lock()
 _opted: dict[str, dict[str, str]] = {}  # account -> {region: ENABLED|DISABLED} for opt-in Regions
 
 
-@functools.lru_cache(maxsize=1)
+_regions_lock = threading.Lock()
+
+
 def partition_regions() -> tuple[str, ...]:
-    """The aws partition's Regions, read once from botocore's endpoint data (a Session is slow)."""
+    """The aws partition's Regions, read once from botocore's endpoint data (a Session is slow: the
+    preflight's first ListRegions calls arrive together, and each built its own, 2 s apiece under load)."""
+    with _regions_lock:
+        return _partition_regions()
+
+
+@functools.lru_cache(maxsize=1)
+def _partition_regions() -> tuple[str, ...]:
     from boto3 import Session
 
     return tuple(sorted(Session().get_available_regions("ec2")))
