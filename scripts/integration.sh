@@ -5,6 +5,9 @@
 #                                            target's output is printed only when it fails)
 #   INTEGRATION_ARGS="-vvv"                  extra ansible-playbook arguments
 #   INTEGRATION_JOBS=2                       two runs side by side, each with its own emulator
+#   INTEGRATION_WITH_MOLECULE=1              the default list also holds every molecule scenario
+#                                            (molecule:<name>, run by scripts/molecule.sh), so one
+#                                            longest-first queue packs both kinds of test
 # Logs: build/integration/latest/logs/<target>.log (each run has its own run-* directory).
 #
 # Targets keep ansible-test's layout: tests/integration/targets/<name>/{tasks/main.yml,aliases,
@@ -26,8 +29,10 @@ TARGETS_DIR=tests/integration/targets
 export ANSIBLE_ROLES_PATH=$ROOT/$TARGETS_DIR
 export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_DEPRECATION_WARNINGS=0
 
+MOLECULE_DIR=extensions/molecule
 runnable() {  # a target runs unless it is a setup_ target or its aliases disable it
   local target=$1
+  [[ $target == molecule:* ]] && { [ -f "$MOLECULE_DIR/${target#molecule:}/molecule.yml" ]; return; }
   [[ $target == setup_* ]] && return 1
   [ -f "$TARGETS_DIR/$target/aliases" ] && grep -qwE 'disabled|unsupported' "$TARGETS_DIR/$target/aliases" && return 1
   [ -f "$TARGETS_DIR/$target/tasks/main.yml" ] || [ -x "$TARGETS_DIR/$target/runme.sh" ]
@@ -39,9 +44,14 @@ if [ ${#targets[@]} -eq 0 ]; then
     target=$(basename "$dir")
     runnable "$target" && targets+=("$target")
   done
+  if [ "${INTEGRATION_WITH_MOLECULE:-0}" = 1 ]; then
+    for file in "$MOLECULE_DIR"/*/molecule.yml; do
+      [ -e "$file" ] && targets+=("molecule:$(basename "$(dirname "$file")")")
+    done
+  fi
 else
   for target in "${targets[@]}"; do
-    [ -d "$TARGETS_DIR/$target" ] || { echo "no such target: $TARGETS_DIR/$target" >&2; exit 2; }
+    runnable "$target" || [ -d "$TARGETS_DIR/$target" ] || { echo "no such target: $target" >&2; exit 2; }
   done
 fi
 if [ ${#targets[@]} -eq 0 ]; then
@@ -135,8 +145,22 @@ VARS
   roles:
     - role: $target
 PLAY
+  log=$WORK/logs/${target/:/-}.log
+  if [[ $target == molecule:* ]]; then
+    # A scenario brings its own emulator and organization (scripts/molecule.sh).
+    start=$SECONDS
+    echo "--- scenario ${target#molecule:}"
+    if ! MOLECULE_JOBS=1 scripts/molecule.sh "${target#molecule:}" >"$log" 2>&1; then
+      cat "$log"
+      echo "--- scenario ${target#molecule:} FAILED after $((SECONDS - start)) s; log: $log"
+      [ -z "${INTEGRATION_QUEUE:-}" ] || : >"$INTEGRATION_QUEUE"
+      exit 1
+    fi
+    echo "--- scenario ${target#molecule:} passed in $((SECONDS - start)) s"
+    results+=("$(printf '%5d s  %s' "$((SECONDS - start))" "$target")")
+    continue
+  fi
   curl -fsS -X POST "$EMULATOR_URL/_emulator/reset" >/dev/null
-  log=$WORK/logs/$target.log
   read -ra extra_args <<<"${INTEGRATION_ARGS:-}"
   playbook_args=(-i "$WORK/inventory" -e "@$WORK/vars.yml" "${extra_args[@]}")
   start=$SECONDS

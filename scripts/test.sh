@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run every check CI runs, or the named stages: lint sanity unit emulator integration molecule.
+# Run every check CI runs, or the named stages: lint sanity unit emulator integration molecule
+# (integration and molecule, asked for together, run as one queue: the stage "functional").
 # Each stage's wall time is printed, then a summary; the first failing stage stops the run
 # (TEST_KEEP_GOING=1: run every stage anyway and fail at the end).
 # The static stages run side by side on the machine's two cores: lint in one lane, sanity, unit
@@ -64,6 +65,25 @@ stage_integration() {
 stage_molecule() {
   MOLECULE_JOBS=${MOLECULE_JOBS:-2} scripts/molecule.sh
 }
+
+# Integration targets and molecule scenarios in ONE longest-first queue over two jobs: three
+# scenarios of 4-8 min split badly over two jobs on their own, but pack well among the targets.
+stage_functional() {
+  INTEGRATION_JOBS=${INTEGRATION_JOBS:-2} INTEGRATION_WITH_MOLECULE=1 scripts/integration.sh
+}
+
+# Asked for both, integration and molecule run as one stage, 'functional' (see above).
+if [[ " ${STAGES[*]} " == *" integration "* && " ${STAGES[*]} " == *" molecule "* ]]; then
+  merged=()
+  for stage in "${STAGES[@]}"; do
+    case $stage in
+      integration) merged+=(functional) ;;
+      molecule) ;;
+      *) merged+=("$stage") ;;
+    esac
+  done
+  STAGES=("${merged[@]}")
+fi
 
 for stage in "${STAGES[@]}"; do
   if ! declare -F "stage_$stage" >/dev/null; then

@@ -518,7 +518,7 @@ def cross_account_offboarded(world):
 
 
 def drift(world):
-    """Change the onboarded organization in every way the drift scenario expects verify.yml to report."""
+    """Change the onboarded organization in every way the drift side effect expects verify.yml to report."""
     first, second = world.regions[0], world.regions[1 % len(world.regions)]
     admin = world.log
     # Organization members cannot be disassociated while auto-enable is ALL: an invited account can.

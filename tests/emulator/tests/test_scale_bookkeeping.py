@@ -22,12 +22,12 @@ def _with_keys(url: str, service: str, keys: dict):
 
 def test_access_keys_map_to_their_account_created_or_deleted_between_requests(aws, clean_emulator):
     # An unknown key acts as the default account; asking again answers the same.
-    for _ in range(2):
+    for _attempt in range(2):
         assert aws("sts").get_caller_identity()["Account"] == "123456789012"
     iam = aws("iam", account=OTHER_ACCOUNT)
     iam.create_user(UserName="bench")
     keys = iam.create_access_key(UserName="bench")["AccessKey"]
-    for _ in range(2):
+    for _attempt in range(2):
         assert _with_keys(clean_emulator.url, "sts", keys).get_caller_identity()["Account"] == OTHER_ACCOUNT
     # A deleted key belongs to no account any more: moto falls back to the default account.
     iam.delete_access_key(UserName="bench", AccessKeyId=keys["AccessKeyId"])

@@ -70,7 +70,7 @@ def test_check_mode_reads_once_per_account_reports_detectors_and_plans_without_w
                 {"account_id": "222222222222", "role_arn": "arn:aws:iam::222222222222:role/R"}]
     outcome = gmd.converge_accounts(clients, accounts, ["us-east-1", "us-west-2"], max_workers=4,
                                     destination_arn=BUCKET_ARN, kms_key_arn=KEY_ARN, check_mode=True)
-    for _unused, stubber in pairs.values():
+    for stubber in [pair[1] for pair in pairs.values()]:
         stubber.assert_no_pending_responses()  # every stubbed read happened and no write was asked for
     assert sorted(clients.assumed) == ["111111111111", "222222222222"]
     assert [(e["account_id"], e["region"], e["changed"]) for e in outcome["destinations"]] == [
