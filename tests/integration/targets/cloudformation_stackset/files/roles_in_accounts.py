@@ -8,25 +8,14 @@ credentials; the management account (the caller) is read directly.
 
 import json
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "setup_emulator" / "files"))
+from account_session import account_session  # noqa: E402
 
 
 def iam_client(endpoint, account):
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
-    if sts.get_caller_identity()["Account"] == account:
-        return boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1")
-    credentials = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="stackset-check"
-    )["Credentials"]
-    return boto3.client(
-        "iam",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    return account_session(endpoint, account).client("iam", endpoint_url=endpoint, region_name="us-east-1")
 
 
 def role_external_id(endpoint, account, role_name):

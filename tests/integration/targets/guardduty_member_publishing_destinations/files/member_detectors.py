@@ -8,24 +8,19 @@ Prints {"<account>/<region>": "<detector ARN>"}. Also used by the role_findings_
 
 import json
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "setup_emulator" / "files"))
+from account_session import account_session, caller_account  # noqa: E402
 
 
 def main(endpoint: str, spec: str) -> None:
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
-    caller = sts.get_caller_identity()["Account"]
+    caller = caller_account(endpoint)
     created = {}
     for account_id, regions in json.loads(spec).items():
-        keys = {}
-        if account_id != caller:
-            credentials = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
-                                          RoleSessionName="integration-test")["Credentials"]
-            keys = {"aws_access_key_id": credentials["AccessKeyId"],
-                    "aws_secret_access_key": credentials["SecretAccessKey"],
-                    "aws_session_token": credentials["SessionToken"]}
+        session = account_session(endpoint, account_id, caller)
         for region in regions:
-            guardduty = boto3.client("guardduty", endpoint_url=endpoint, region_name=region, **keys)
+            guardduty = session.client("guardduty", endpoint_url=endpoint, region_name=region)
             detector_id = guardduty.create_detector(Enable=True)["DetectorId"]
             created[f"{account_id}/{region}"] = f"arn:aws:guardduty:{region}:{account_id}:detector/{detector_id}"
     json.dump(created, sys.stdout)

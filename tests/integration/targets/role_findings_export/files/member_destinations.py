@@ -9,24 +9,19 @@ it prints (drift behind the onboarding's back).
 
 import json
 import sys
+from pathlib import Path
 
-import boto3
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "setup_emulator" / "files"))
+from account_session import account_session, caller_account  # noqa: E402
 
 
 def main(endpoint: str, accounts: str, regions: str, action: str = "read") -> None:
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
-    caller = sts.get_caller_identity()["Account"]
+    caller = caller_account(endpoint)
     found = {}
     for account_id in accounts.split(","):
-        keys = {}
-        if account_id != caller:
-            credentials = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
-                                          RoleSessionName="integration-test")["Credentials"]
-            keys = {"aws_access_key_id": credentials["AccessKeyId"],
-                    "aws_secret_access_key": credentials["SecretAccessKey"],
-                    "aws_session_token": credentials["SessionToken"]}
+        session = account_session(endpoint, account_id, caller)
         for region in regions.split(","):
-            guardduty = boto3.client("guardduty", endpoint_url=endpoint, region_name=region, **keys)
+            guardduty = session.client("guardduty", endpoint_url=endpoint, region_name=region)
             for detector_id in guardduty.list_detectors()["DetectorIds"]:
                 destinations = guardduty.list_publishing_destinations(DetectorId=detector_id)["Destinations"]
                 found[f"{account_id}/{region}"] = [

@@ -7,16 +7,16 @@ accounts are reached through OrganizationAccountAccessRole.
 
 import json
 import sys
+from pathlib import Path
 
 import boto3
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "setup_emulator" / "files"))
+from account_session import account_session  # noqa: E402
+
 
 def session_for(endpoint, account_id):
-    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
-                            RoleSessionName="check")["Credentials"]
-    return boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                         aws_session_token=creds["SessionToken"])
+    return account_session(endpoint, account_id)
 
 
 def features_of(configuration):
