@@ -161,25 +161,11 @@ def test_event_keys_are_form_encoded_but_keep_their_slashes(aws, bucket):
     assert record["s3"]["object"]["key"] == "AWSLogs/123456789012/red+flower.json"
 
 
-def test_sns_to_sqs_in_another_account_needs_the_queue_policy(aws):
+@pytest.mark.parametrize("queue_account, name", [(OTHER, "cross-account"), (None, "same-account")])
+def test_sns_to_sqs_needs_the_queue_policy_in_any_account(aws, queue_account, name):
     sns = aws("sns")
-    topic_arn = sns.create_topic(Name="plain")["TopicArn"]
-    sqs, url, queue_arn = _queue(aws, "no-policy", account=OTHER)
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
-    sns.publish(TopicArn=topic_arn, Message="dropped")
-    assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
-
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
-        queue_arn, "sns.amazonaws.com", topic_arn)})
-    sns.publish(TopicArn=topic_arn, Message="delivered")
-    [message] = sqs.receive_message(QueueUrl=url)["Messages"]
-    assert json.loads(message["Body"])["Message"] == "delivered"
-
-
-def test_sns_to_sqs_in_the_same_account_needs_the_queue_policy_too(aws):
-    sns = aws("sns")
-    topic_arn = sns.create_topic(Name="same-account-plain")["TopicArn"]
-    sqs, url, queue_arn = _queue(aws, "same-account-no-policy")
+    topic_arn = sns.create_topic(Name=f"{name}-plain")["TopicArn"]
+    sqs, url, queue_arn = _queue(aws, f"{name}-no-policy", account=queue_account)
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     sns.publish(TopicArn=topic_arn, Message="dropped")
     assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
