@@ -12,7 +12,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: all venv collection demo test lint sanity unit emulator-test integration molecule bench clean build
+.PHONY: all venv collection demo test lint sanity unit emulator-test integration molecule bench clean build ee
 
 all: test
 
@@ -61,6 +61,12 @@ bench: collection
 
 build: collection
 	$(BIN)/ansible-galaxy collection build --force --output-path build/dist .
+
+# The execution environment's build context (execution-environment.yml), for podman/docker build:
+# the collection tarball under the unversioned name the definition copies, then ansible-builder.
+ee: build
+	cp build/dist/radiant-aws_onboarding-$$(awk '/^version:/{print $$2}' galaxy.yml).tar.gz build/dist/radiant-aws_onboarding.tar.gz
+	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee --output-filename Containerfile
 
 clean:
 	rm -rf build tests/output .pytest_cache .ruff_cache
