@@ -14,6 +14,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     serve.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    serve.add_argument("--realism", choices=("on", "off"), default=None,
+                       help="AWS's asynchrony and delays (default on; off only for debugging)")
+    serve.add_argument("--latency-ms", type=float, default=None, help="added to every AWS request (default 0)")
 
     org = commands.add_parser(
         "sample-org", help="build a sample organization in a running emulator and write its inventory"
@@ -29,8 +32,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "serve":
+        from . import realism
         from .server import serve as run
 
+        settings = {"enabled": args.realism, "latency_ms": args.latency_ms}
+        realism.configure({name: value for name, value in settings.items() if value is not None})
         run(args.host, args.port, access_log=args.access_log)
         return 0
 

@@ -6,6 +6,7 @@ The control API lives under ``/_emulator/``:
 - ``GET /_emulator/requests[?since=SEQ]``: request records plus a summary (reads, writes).
 - ``DELETE /_emulator/requests``: clear the request log.
 - ``GET|PUT|DELETE /_emulator/faults``: fault injection (see ``faults.py``).
+- ``GET|PUT /_emulator/realism``: latency and AWS's asynchrony (see ``realism.py``).
 - ``POST /_emulator/reset``: forget every AWS resource (moto's reset) and clear the log.
 """
 
@@ -20,7 +21,7 @@ import threading
 import time
 from urllib.parse import parse_qs
 
-from . import accounts
+from . import accounts, realism
 from .faults import FaultInjector, error_response
 from .requestlog import RequestLog, is_write
 
@@ -114,6 +115,9 @@ class EmulatorApp:
             environ["wsgi.input"] = io.BytesIO(body)
         ident = identify(environ, body)
         write = is_write(ident.operation)
+        latency = realism.current().seconds("latency_ms") / 1000.0
+        if latency:
+            time.sleep(latency)
 
         fault = self.faults.pick(ident.service, ident.operation)
         if fault:
@@ -164,6 +168,10 @@ class EmulatorApp:
                 elif method == "DELETE":
                     self.faults.clear()
                 return _json(start_response, 200, self.faults.state())
+            if route == "realism":
+                if method == "PUT":
+                    return _json(start_response, 200, realism.configure(_read_json(environ)))
+                return _json(start_response, 200, realism.state())
             if route.startswith("accounts"):
                 status, payload = accounts.control(method, route, _read_json(environ))
                 return _json(start_response, status, payload)

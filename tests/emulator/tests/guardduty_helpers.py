@@ -12,11 +12,13 @@ def feature_status(detector_or_member: dict) -> dict[str, str]:
 
 
 def delegate_admin(aws, admin: str, region: str = "us-east-1") -> tuple:
-    """Trusted access + delegated admin ``admin``; returns (admin client, admin detector id)."""
+    """Trusted access + delegated admin ``admin``; returns (admin client, admin detector id).
+
+    Designating the administrator enables GuardDuty (a detector) in its account and Region."""
     aws("organizations").enable_aws_service_access(ServicePrincipal="guardduty.amazonaws.com")
     aws("guardduty", region).enable_organization_admin_account(AdminAccountId=admin)
     client = aws("guardduty", region, admin)
-    return client, client.create_detector(Enable=True)["DetectorId"]
+    return client, client.list_detectors()["DetectorIds"][0]
 
 
 BUCKET = "acme-guardduty-findings"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import botocore.exceptions
 import pytest
 from guardduty_helpers import MANAGEMENT, delegate_admin, feature_status
@@ -87,17 +89,27 @@ def test_list_detectors_paginates_and_foreign_detector_is_not_owned(aws):
 
 
 # -- delegated administrator --------------------------------------------------------
-def test_delegated_admin_needs_trusted_access_and_the_management_account(aws, sample_org):
+def test_designating_the_admin_enables_trusted_access_and_its_detector(aws, sample_org):
+    # User guide, organizations_permissions.html: designating the delegated administrator "enables
+    # GuardDuty as a trusted service in AWS Organizations. It also enables GuardDuty for the
+    # delegated GuardDuty administrator account ... in the current Region".
     admin = sample_org["log_account"]["id"]
     gd = aws("guardduty")
-    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
-        gd.enable_organization_admin_account(AdminAccountId=admin)
-    assert "trusted access" in _error(excinfo)[1]
-    aws("organizations").enable_aws_service_access(ServicePrincipal="guardduty.amazonaws.com")
+    org = aws("organizations")
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         aws("guardduty", account=admin).enable_organization_admin_account(AdminAccountId=admin)
     assert "not the management account" in _error(excinfo)[1]
+    assert aws("guardduty", account=admin).list_detectors()["DetectorIds"] == []
     gd.enable_organization_admin_account(AdminAccountId=admin)
+    enabled = org.list_aws_service_access_for_organization()["EnabledServicePrincipals"]
+    principals = {service["ServicePrincipal"] for service in enabled}
+    assert "guardduty.amazonaws.com" in principals
+    admin_client = aws("guardduty", account=admin)
+    (detector_id,) = admin_client.list_detectors()["DetectorIds"]
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        admin_client.create_detector(Enable=True)
+    assert "a detector already exists" in _error(excinfo)[1]
+    assert aws("guardduty", "us-west-2", admin).list_detectors()["DetectorIds"] == []  # that Region only
     assert gd.list_organization_admin_accounts()["AdminAccounts"] == [
         {"AdminAccountId": admin, "AdminStatus": "ENABLED"}
     ]
@@ -105,20 +117,33 @@ def test_delegated_admin_needs_trusted_access_and_the_management_account(aws, sa
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         gd.enable_organization_admin_account(AdminAccountId=sample_org["members"][0]["id"])
     assert "already enabled" in _error(excinfo)[1]
-    # Organizations lists the account as GuardDuty's delegated administrator.
-    org = aws("organizations")
     delegated = org.list_delegated_administrators(ServicePrincipal="guardduty.amazonaws.com")
     assert [a["Id"] for a in delegated["DelegatedAdministrators"]] == [admin]
-    # Per region: us-west-2 has no admin yet.
     assert aws("guardduty", "us-west-2").list_organization_admin_accounts()["AdminAccounts"] == []
+
+
+def test_disabling_the_admin_leaves_its_organizations_registration(aws, sample_org):
+    # DisableOrganizationAdminAccount stops GuardDuty's administration; Organizations keeps the
+    # registration until DeregisterDelegatedAdministrator (a separate call), and while it does,
+    # another account cannot be designated.
+    admin, other = sample_org["log_account"]["id"], sample_org["members"][0]["id"]
+    gd, org = aws("guardduty"), aws("organizations")
+    gd.enable_organization_admin_account(AdminAccountId=admin)
     gd.disable_organization_admin_account(AdminAccountId=admin)
     assert gd.list_organization_admin_accounts()["AdminAccounts"] == [
         {"AdminAccountId": admin, "AdminStatus": "DISABLE_IN_PROGRESS"}
     ]
     assert gd.list_organization_admin_accounts()["AdminAccounts"] == []
-    assert (
-        org.list_delegated_administrators(ServicePrincipal="guardduty.amazonaws.com")["DelegatedAdministrators"] == []
-    )
+    delegated = org.list_delegated_administrators(ServicePrincipal="guardduty.amazonaws.com")
+    assert [a["Id"] for a in delegated["DelegatedAdministrators"]] == [admin]
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        gd.enable_organization_admin_account(AdminAccountId=other)
+    assert "still registered as the delegated administrator" in _error(excinfo)[1]
+    org.deregister_delegated_administrator(AccountId=admin, ServicePrincipal="guardduty.amazonaws.com")
+    gd.enable_organization_admin_account(AdminAccountId=other)
+    assert gd.list_organization_admin_accounts()["AdminAccounts"] == [
+        {"AdminAccountId": other, "AdminStatus": "ENABLED"}
+    ]
 
 
 def test_organization_configuration_only_for_the_delegated_admin(aws, sample_org):
@@ -344,6 +369,16 @@ def test_decline_and_delete_invitations(aws, sample_org):
     assert unprocessed["AccountId"] == admin
 
 
+def _wait_for_members(client, detector_id, count, timeout=15.0):
+    """List the members until ``count`` are there (auto-enable enrols in the background)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        listed = client.list_members(DetectorId=detector_id)["Members"]
+        if len(listed) >= count or time.monotonic() > deadline:
+            return listed
+        time.sleep(0.2)
+
+
 def test_auto_enable_all_and_new_apply_detectors_and_features(aws, sample_org):
     admin = sample_org["log_account"]["id"]
     members = sample_org["members"]
@@ -361,7 +396,16 @@ def test_auto_enable_all_and_new_apply_detectors_and_features(aws, sample_org):
             {"Name": "RDS_LOGIN_EVENTS", "AutoEnable": "NEW"},
         ],
     )
-    listed = client.list_members(DetectorId=detector_id)["Members"]
+    # API_UpdateOrganizationConfiguration: "It may take up to 24 hours to update the configuration
+    # for all the member accounts". Meanwhile an account is not listed, and CreateMembers answers
+    # that it is already a member or associated member.
+    assert client.list_members(DetectorId=detector_id)["Members"] == []
+    enrolling = client.create_members(
+        DetectorId=detector_id, AccountDetails=[{"AccountId": members[2]["id"], "Email": members[2]["email"]}]
+    )["UnprocessedAccounts"]
+    assert [entry["AccountId"] for entry in enrolling] == [members[2]["id"]]
+    assert "already a member or associated member" in enrolling[0]["Result"]
+    listed = _wait_for_members(client, detector_id, len(members))
     # Suspended account left out; so is the management account until it enables GuardDuty itself.
     assert {m["AccountId"] for m in listed} == {m["id"] for m in members}
     assert all(m["RelationshipStatus"] == "Enabled" for m in listed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from .errors import bad_request
+from .errors import OUT_OF_RANGE, bad_request
 
 # Always on: GuardDuty's foundational data sources (user guide, "Foundational data sources").
 FOUNDATIONAL = ("CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS")
@@ -26,9 +26,14 @@ OPTIONAL = {
 }
 # CreateDetector: "all the optional features ... not specified are enabled except RUNTIME_MONITORING".
 DISABLED_BY_DEFAULT = ("RUNTIME_MONITORING",)
-# DetectorFeatureConfiguration: EKS_RUNTIME_MONITORING and RUNTIME_MONITORING cannot both be
-# enabled by one request (RUNTIME_MONITORING supersedes the EKS-only plan).
+# API reference, DetectorFeatureConfiguration / MemberFeaturesConfiguration /
+# OrganizationFeatureConfiguration, Name: "Specifying both EKS Runtime Monitoring
+# (EKS_RUNTIME_MONITORING) and Runtime Monitoring (RUNTIME_MONITORING) will cause an error."
+# The docs say specifying, not enabling: naming both in one request is refused whatever their
+# status (docs/emulator-fidelity.md explains the reading).
 EXCLUSIVE = ("EKS_RUNTIME_MONITORING", "RUNTIME_MONITORING")
+FEATURE_STATUSES = ("ENABLED", "DISABLED")
+ORG_AUTO_ENABLE = ("NEW", "ALL", "NONE")
 
 
 def now() -> datetime.datetime:
@@ -122,13 +127,21 @@ def validate(features: list[dict]) -> None:
     for name in names:
         if name not in OPTIONAL:
             raise bad_request(f"The request is rejected because the feature {name} is not supported.")
-    enabled = {feature.get("Name") for feature in features if feature.get("Status") == "ENABLED"}
-    if all(name in enabled for name in EXCLUSIVE):
-        # API reference, DetectorFeatureConfiguration / UpdateDetector: the two runtime
-        # monitoring plans are mutually exclusive within one request.
+
+
+def validate_request(features: list[dict], value_key: str = "Status") -> None:
+    """What GuardDuty checks in a request's Features: enum values, and never both runtime plans."""
+    allowed = FEATURE_STATUSES if value_key == "Status" else ORG_AUTO_ENABLE
+    for feature in features:
+        extras = feature.get("AdditionalConfiguration") or []
+        values = [feature.get(value_key)] + [extra.get(value_key) for extra in extras]
+        if any(value is not None and value not in allowed for value in values):
+            raise bad_request(OUT_OF_RANGE)
+    named = {feature.get("Name") for feature in features}
+    if all(name in named for name in EXCLUSIVE):
         raise bad_request(
-            "The request is rejected because EKS_RUNTIME_MONITORING and RUNTIME_MONITORING "
-            "cannot both be enabled in the same request."
+            "The request is rejected because EKS_RUNTIME_MONITORING and RUNTIME_MONITORING cannot both be "
+            "specified in the same request."
         )
 
 

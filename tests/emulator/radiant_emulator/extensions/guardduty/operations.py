@@ -9,12 +9,13 @@ or user guide page they follow.
 
 from __future__ import annotations
 
+import datetime
 import re
 
-from ... import accounts
+from ... import accounts, realism
 from . import state
 from .errors import DETECTOR_EXISTS, DETECTOR_NOT_OWNED, NOT_ASSOCIATED_MEMBER, OUT_OF_RANGE, bad_request
-from .features import FeatureSet, from_data_sources, now
+from .features import FeatureSet, from_data_sources, now, validate_request
 from .state import LOCK, Detector, Invitation, Member
 
 GUARDDUTY_PRINCIPAL = "guardduty.amazonaws.com"
@@ -31,6 +32,10 @@ ALREADY_INVITED = (
     "The request is rejected because the current account has already invited or is already the GuardDuty master "
     "of the given member account ID."
 )
+# API reference, CreateDetector / UpdateDetector FindingPublishingFrequency and
+# UpdateOrganizationConfiguration AutoEnableOrganizationMembers: "Valid Values".
+FREQUENCIES = ("FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS")
+AUTO_ENABLE_MEMBERS = ("NEW", "ALL", "NONE")
 MANAGEMENT_NOT_ENABLED = (
     "Operation failed because your organization master must first enable GuardDuty to be added as a member"
 )
@@ -86,6 +91,12 @@ def _org_backend(management_account: str):
     return organizations_backends[management_account]["aws"]
 
 
+def _one_of(value, allowed) -> None:
+    # botocore does not check enums: GuardDuty answers with its generic validation text.
+    if value is not None and value not in allowed:
+        raise bad_request(OUT_OF_RANGE)
+
+
 # -- detectors -------------------------------------------------------------------------
 def create_detector(account, region, params):
     # API_CreateDetector: one detector per account per Region; features not specified are
@@ -94,6 +105,8 @@ def create_detector(account, region, params):
         store = state.store()
         if store.detector(account, region) is not None:
             raise bad_request(DETECTOR_EXISTS)
+        _one_of(params.get("FindingPublishingFrequency"), FREQUENCIES)
+        validate_request(params.get("Features") or [])
         requested = from_data_sources(params.get("DataSources")) + list(params.get("Features") or [])
         detector = Detector(
             account,
@@ -132,6 +145,8 @@ def update_detector(account, region, params):
     # GuardDuty member accounts can't modify this configuration").
     with LOCK:
         detector = own_detector(account, region, params["DetectorId"])
+        _one_of(params.get("FindingPublishingFrequency"), FREQUENCIES)
+        validate_request(params.get("Features") or [])
         requested = from_data_sources(params.get("DataSources")) + list(params.get("Features") or [])
         if requested and _org_managed_member(account, region):
             raise bad_request(
@@ -202,19 +217,15 @@ def _require_management(account: str) -> str:
 
 
 def enable_organization_admin_account(account, region, params):
-    # API_EnableOrganizationAdminAccount + user guide "Managing GuardDuty accounts with AWS
-    # Organizations": trusted access for guardduty.amazonaws.com must be enabled, the
-    # account must belong to the organization, and one delegated administrator per org.
+    # API_EnableOrganizationAdminAccount + user guide "Permissions required to designate a
+    # delegated GuardDuty administrator account" (organizations_permissions.html): designating
+    # "enables GuardDuty as a trusted service in AWS Organizations. It also enables GuardDuty for
+    # the delegated GuardDuty administrator account ... in the current Region". The account must
+    # belong to the organization; one delegated administrator per organization.
     admin = params["AdminAccountId"]
     with LOCK:
         org_id = _require_management(account)
         backend = _org_backend(account)
-        principals = {service["ServicePrincipal"] for service in backend.services}
-        if GUARDDUTY_PRINCIPAL not in principals:
-            raise bad_request(
-                "The request is rejected because trusted access for GuardDuty (guardduty.amazonaws.com) is not "
-                "enabled in AWS Organizations. Enable trusted access and try again."
-            )
         record = accounts.organization_account(admin)
         if record is None or record.organization_id != org_id:
             raise bad_request("The request is rejected because the account is not a member of the organization.")
@@ -225,18 +236,35 @@ def enable_organization_admin_account(account, region, params):
                 "The request is rejected because another account is already enabled as the GuardDuty delegated "
                 "administrator for the organization."
             )
+        registered = _registered_guardduty_admins(backend)
+        if admin != account and registered - {admin}:
+            # Organizations still names the previous administrator (DisableOrganizationAdminAccount leaves
+            # that registration; DeregisterDelegatedAdministrator removes it).
+            raise bad_request(
+                "The request is rejected because account {0} is still registered as the delegated administrator "
+                "for guardduty.amazonaws.com in AWS Organizations. Deregister it first.".format(
+                    ", ".join(sorted(registered - {admin})))
+            )
+        if GUARDDUTY_PRINCIPAL not in {service["ServicePrincipal"] for service in backend.services}:
+            backend.enable_aws_service_access(ServicePrincipal=GUARDDUTY_PRINCIPAL)
         store.org_admins[(org_id, region)] = {"account": admin, "status": "ENABLED"}
-        if admin != account:
-            try:  # Organizations lists the delegated administrator for the service principal.
-                backend.register_delegated_administrator(AccountId=admin, ServicePrincipal=GUARDDUTY_PRINCIPAL)
-            except Exception:  # already registered or not supported by moto: not GuardDuty's concern
-                pass
+        if admin != account and admin not in registered:
+            backend.register_delegated_administrator(AccountId=admin, ServicePrincipal=GUARDDUTY_PRINCIPAL)
+        if store.detector(admin, region) is None:
+            detector = Detector(admin, region, True, None, FeatureSet(), None)
+            store.detectors[(admin, region)] = detector
         return {}
+
+
+def _registered_guardduty_admins(backend) -> set:
+    return {admin.account.id for admin in backend.admins if GUARDDUTY_PRINCIPAL in admin.services}
 
 
 def disable_organization_admin_account(account, region, params):
     # API_DisableOrganizationAdminAccount: the admin is disabled asynchronously (ListOrganization-
     # AdminAccounts reports DISABLE_IN_PROGRESS); its organization members lose their association.
+    # It does not deregister the account in Organizations: that is DeregisterDelegatedAdministrator
+    # (user guide, "Changing the delegated GuardDuty administrator account").
     admin = params["AdminAccountId"]
     with LOCK:
         org_id = _require_management(account)
@@ -247,18 +275,6 @@ def disable_organization_admin_account(account, region, params):
                 "The request is rejected because the input account is not the delegated administrator account."
             )
         current["status"] = "DISABLE_IN_PROGRESS"
-        still_admin = any(
-            entry["account"] == admin and entry["status"] == "ENABLED"
-            for (org, _region), entry in store.org_admins.items()
-            if org == org_id
-        )
-        if admin != account and not still_admin:
-            try:  # Organizations no longer lists it as GuardDuty's delegated administrator.
-                _org_backend(account).deregister_delegated_administrator(
-                    AccountId=admin, ServicePrincipal=GUARDDUTY_PRINCIPAL
-                )
-            except Exception:  # not registered (e.g. enabled before trusted access rules changed)
-                pass
         members = store.members_of(admin, region)
         for member_id, member in list(members.items()):
             if member.via_organization:
@@ -326,6 +342,8 @@ def update_organization_configuration(account, region, params):
     with LOCK:
         own_detector(account, region, params["DetectorId"])
         _require_delegated_admin(account, region)
+        _one_of(params.get("AutoEnableOrganizationMembers"), AUTO_ENABLE_MEMBERS)
+        validate_request(params.get("Features") or [], "AutoEnable")
         if ("AutoEnable" in params) == ("AutoEnableOrganizationMembers" in params):
             raise bad_request(
                 "The request is rejected because you must provide a value for either autoEnableOrganizationMembers "
@@ -354,9 +372,13 @@ def _organization_accounts(org_id: str, management: str):
 def reconcile_auto_enable(admin: str, region: str, apply_all_features: bool = False) -> None:
     """Apply organization auto-enable (user guide, "Configuring auto-enable preferences").
 
-    ALL: every active account of the organization is a member with GuardDuty enabled;
-    NEW: accounts that join after the setting. Features set to ALL are enabled on every
-    member when the configuration changes; NEW features only on members added from now on.
+    ALL: every active account of the organization becomes a member with GuardDuty enabled;
+    NEW: accounts that join after the setting. Features set to ALL are enabled on every member
+    when the configuration changes; NEW features only on members added from now on.
+    API_UpdateOrganizationConfiguration: "It may take up to 24 hours to update the configuration
+    for all the member accounts": with realism on, the existing accounts are enrolled, and ALL
+    features pushed, over ``auto_enable_seconds`` (staggered), not at once. An account being
+    enrolled is not listed yet, and CreateMembers answers it "already a member or associated member".
     """
     store = state.store()
     config = store.org_config(admin, region)
@@ -364,24 +386,47 @@ def reconcile_auto_enable(admin: str, region: str, apply_all_features: bool = Fa
     if org_id is None:
         return
     members = store.members_of(admin, region)
+    clock = now()
     if config.auto_enable_members in ("ALL", "NEW"):
+        eligible = []
         for record in _organization_accounts(org_id, management):
             if record.id == admin or record.id in members or record.status != "ACTIVE":
                 continue
             if record.id == management and store.detector(record.id, region) is None:
                 continue  # the management account enables GuardDuty itself before it can be a member
-            if config.auto_enable_members == "NEW" and record.create_time <= config.members_since.replace(tzinfo=None):
+            joined_after = record.create_time > config.members_since.replace(tzinfo=None)
+            if config.auto_enable_members == "NEW" and not joined_after:
                 continue
             if store.administrator_of.get((record.id, region)) not in (None, admin):
                 continue
-            _add_org_member(admin, region, record.id, record.email)
+            if joined_after:
+                _add_org_member(admin, region, record.id, record.email)
+            else:
+                eligible.append(record)
+        delay = realism.current().seconds("auto_enable_seconds")
+        for index, record in enumerate(eligible):
+            due = config.enrolment_due.setdefault(
+                record.id, clock + datetime.timedelta(seconds=delay * (index + 1) / len(eligible)))
+            if due <= clock:
+                del config.enrolment_due[record.id]
+                _add_org_member(admin, region, record.id, record.email)
+    else:
+        config.enrolment_due.clear()
     if apply_all_features:
+        config.features_due = clock + datetime.timedelta(seconds=realism.current().seconds("auto_enable_seconds"))
+    if config.features_due is not None and config.features_due <= clock:
+        config.features_due = None
         updates = config.features.as_member_features(("ALL",))
         if updates:
             for member_id, member in members.items():
                 detector = store.detector(member_id, region)
                 if member.via_organization and detector is not None and member.status == "Enabled":
                     detector.features.merge(updates)
+
+
+def _being_enrolled(admin: str, region: str, account_id: str) -> bool:
+    config = state.store().org_configs.get((admin, region))
+    return bool(config and account_id in config.enrolment_due)
 
 
 def _add_org_member(admin: str, region: str, account_id: str, email: str) -> Member:
@@ -415,6 +460,7 @@ def create_members(account, region, params):
     unprocessed = []
     with LOCK:
         own_detector(account, region, params["DetectorId"])
+        reconcile_auto_enable(account, region)
         store = state.store()
         org_id = delegated_admin_org(account, region)
         members = store.members_of(account, region)
@@ -423,10 +469,17 @@ def create_members(account, region, params):
             record = accounts.organization_account(account_id) if ACCOUNT_ID.match(account_id or "") else None
             in_org = org_id is not None and record is not None and record.organization_id == org_id
             problem = _member_problem(account, region, account_id, email, in_org)
+            if problem is None and in_org and record.status != "ACTIVE":
+                # GuardDuty does not associate a SUSPENDED organization account; AWS does not document the
+                # Result text, so this wording is ours (docs/emulator-fidelity.md).
+                problem = "The request is rejected because the account is suspended and cannot be added as a member."
             if problem:
                 unprocessed.append({"AccountId": account_id, "Result": problem})
                 continue
             existing = members.get(account_id)
+            if existing is None and _being_enrolled(account, region, account_id):
+                unprocessed.append({"AccountId": account_id, "Result": ALREADY_MEMBER})
+                continue
             if in_org and record.id == record.master_account_id and store.detector(account_id, region) is None:
                 # DESIGN lesson 3 / seen in CloudTrail: the management account must enable GuardDuty itself first.
                 unprocessed.append({"AccountId": account_id, "Result": MANAGEMENT_NOT_ENABLED})
@@ -646,10 +699,12 @@ def start_monitoring_members(account, region, params):
 def update_member_detectors(account, region, params):
     # API_UpdateMemberDetectors: features merged per member, as UpdateDetector does.
     ids = _batch(params.get("AccountIds"))
+    validate_request(params.get("Features") or [])
     requested = from_data_sources(params.get("DataSources")) + list(params.get("Features") or [])
     unprocessed = []
     with LOCK:
         own_detector(account, region, params["DetectorId"])
+        reconcile_auto_enable(account, region)
         store = state.store()
         members = store.members_of(account, region)
         for account_id in ids:
@@ -668,6 +723,7 @@ def get_member_detectors(account, region, params):
     found, unprocessed = [], []
     with LOCK:
         own_detector(account, region, params["DetectorId"])
+        reconcile_auto_enable(account, region)
         store = state.store()
         members = store.members_of(account, region)
         for account_id in ids:

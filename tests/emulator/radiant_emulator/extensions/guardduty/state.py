@@ -93,6 +93,10 @@ class OrganizationConfiguration:
         self.features = OrganizationFeatures()
         # When auto-enable last changed: NEW applies to accounts that join after it.
         self.members_since = now()
+        # ALL enrols the existing accounts in the background: account -> when it becomes a member.
+        self.enrolment_due: dict[str, datetime.datetime] = {}
+        # Features set to ALL reach the existing members in the background, at this time.
+        self.features_due: datetime.datetime | None = None
 
 
 class Store:
