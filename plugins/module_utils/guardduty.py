@@ -30,6 +30,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     features_from_api,
     features_on_create,
     features_to_api,
+    split_exclusive,
     features_to_result,
     plan_features,
 )
@@ -500,10 +501,14 @@ def ensure_detector(client, region, enable=True, frequency=None, features=None, 
             params = {"Enable": enable in (None, True)}
             if frequency:
                 params["FindingPublishingFrequency"] = frequency
-            if to_send:
-                params["Features"] = features_to_api(to_send)
+            requests = split_exclusive(to_send)
+            if requests:
+                params["Features"] = features_to_api(requests[-1])
             created = _aws_call("create the GuardDuty detector in {0}".format(region), context,
                                 client.create_detector, **params)
+            for extra in requests[:-1]:
+                _aws_call("update the GuardDuty detector {0} in {1}".format(created["DetectorId"], region), context,
+                          client.update_detector, DetectorId=created["DetectorId"], Features=features_to_api(extra))
             detector = get_detector(client, created["DetectorId"], region)
             after = detector_view(detector)
         return {"changed": True, "created": True, "before": None, "after": after, "detector": detector}
@@ -517,10 +522,9 @@ def ensure_detector(client, region, enable=True, frequency=None, features=None, 
         params["Enable"] = bool(enable)
     if frequency and frequency != detector.get("FindingPublishingFrequency"):
         params["FindingPublishingFrequency"] = frequency
-    if changes:
-        params["Features"] = features_to_api(changes)
+    requests = split_exclusive(changes)
     before = detector_view(detector, current_features)
-    if not params:
+    if not params and not requests:
         return {"changed": False, "created": False, "before": before, "after": before, "detector": detector}
     after = dict(before, features=features_for_diff(predicted))
     if wanted_status:
@@ -529,8 +533,12 @@ def ensure_detector(client, region, enable=True, frequency=None, features=None, 
         after["finding_publishing_frequency"] = frequency
     if not check_mode:
         context["detector_id"] = detector_id
-        _aws_call("update the GuardDuty detector {0} in {1}".format(detector_id, region), context,
-                  client.update_detector, DetectorId=detector_id, **params)
+        for features_request in requests or [{}]:
+            if features_request:
+                params["Features"] = features_to_api(features_request)
+            _aws_call("update the GuardDuty detector {0} in {1}".format(detector_id, region), context,
+                      client.update_detector, DetectorId=detector_id, **params)
+            params = {}
         detector = get_detector(client, detector_id, region)
         after = detector_view(detector)
     return {"changed": True, "created": False, "before": before, "after": after, "detector": detector}

@@ -96,6 +96,24 @@ def check_exclusive(desired, on_value=ENABLED):
         )
 
 
+def split_exclusive(features):
+    """Feature maps to send one request each, never both runtime-monitoring plans in one.
+
+    GuardDuty API reference (DetectorFeatureConfiguration and the member and organization
+    variants): "Specifying both EKS Runtime Monitoring (EKS_RUNTIME_MONITORING) and Runtime
+    Monitoring (RUNTIME_MONITORING) will cause an error" - whatever their status. The plan being
+    switched off goes first, so the two are never on together.
+    """
+    if not all(name in features for name in MUTUALLY_EXCLUSIVE):
+        return [features] if features else []
+    first, second = MUTUALLY_EXCLUSIVE
+    if features[first]["value"] in (ENABLED, "NEW", "ALL"):
+        first, second = second, first
+    alone = {first: features[first]}
+    rest = dict((name, value) for name, value in features.items() if name != first)
+    return [alone, rest]
+
+
 def plan_features(current, desired, purge=False, off_value=DISABLED):
     """Compare ``current`` with ``desired`` (both normalised) as sets.
 

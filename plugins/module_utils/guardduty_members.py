@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 try:
     import botocore
@@ -31,6 +32,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     features_from_api,
     features_to_api,
     plan_features,
+    split_exclusive,
 )
 
 ENABLED = "Enabled"
@@ -108,6 +110,12 @@ def predicted_statuses(current, desired, plan):
     return statuses
 
 
+# Organization auto-enable enrols existing accounts over time ("It may take up to 24 hours",
+# API reference, UpdateOrganizationConfiguration); an account being enrolled is not listed yet
+# and CreateMembers answers it with this Result. Not a failure: it is becoming a member.
+BEING_ASSOCIATED = re.compile(r"already a member or associated member", re.IGNORECASE)
+
+
 class MemberManager:
     """Applies a plan with one administrator detector, collecting UnprocessedAccounts."""
 
@@ -117,6 +125,8 @@ class MemberManager:
         self.region = region
         self.unprocessed = []  # {"account_id", "operation", "result"}
         self.done = {"created": [], "invited": [], "removed": [], "features_updated": []}
+        # Organization accounts that auto-enable is associating (see BEING_ASSOCIATED).
+        self.associating = []
 
     @property
     def context(self):
@@ -167,11 +177,35 @@ class MemberManager:
                 "CreateMembers needs each account's email address: give 'email' for {0}.".format(", ".join(missing))
             )
         details = [{"AccountId": account_id, "Email": desired[account_id]["email"]} for account_id in account_ids]
-        created, _unprocessed = self._batch_call(
+        created, unprocessed = self._batch_call(
             "CreateMembers", self.client.create_members, details,
-            "create GuardDuty members in {0}".format(self.region), done_key="created",
+            "create GuardDuty members in {0}".format(self.region), record=False, done_key="created",
         )
+        for entry in unprocessed:
+            if not desired[entry["account_id"]]["invite"] and BEING_ASSOCIATED.search(entry["result"] or ""):
+                self.associating.append(entry["account_id"])
+            else:
+                self.unprocessed.append(entry)
         return created
+
+    def wait_associated(self, timeout):
+        """Bounded wait for the accounts auto-enable is associating; returns those still not Enabled.
+
+        They are reported, not failed: GuardDuty finishes them on its own and a re-run sees them."""
+        if not self.associating or timeout <= 0:
+            return sorted(self.associating)
+        try:
+            wait_for(
+                lambda: self.get_members(self.associating),
+                lambda found: all(found.get(a, {}).get("RelationshipStatus") == ENABLED for a in self.associating),
+                timeout=timeout,
+                delay=DEFAULT_WAIT_DELAY,
+                description="organization auto-enable to associate members in {0}".format(self.region),
+            )
+        except WaitTimeout as e:
+            return sorted(a for a in self.associating
+                          if (e.last or {}).get(a, {}).get("RelationshipStatus") != ENABLED)
+        return []
 
     def invite(self, account_ids, message=None, disable_email_notification=False):
         params = {"DisableEmailNotification": bool(disable_email_notification)}
@@ -263,8 +297,9 @@ class MemberManager:
         """UpdateMemberDetectors once per distinct change, in batches of 50."""
         groups = {}
         for account_id, changes in sorted(changes_by_account.items()):
-            key = json.dumps(features_to_api(changes), sort_keys=True)
-            groups.setdefault(key, []).append(account_id)
+            for features_request in split_exclusive(changes):
+                key = json.dumps(features_to_api(features_request), sort_keys=True)
+                groups.setdefault(key, []).append(account_id)
         for key, account_ids in sorted(groups.items()):
             self._batch_call(
                 "UpdateMemberDetectors", self.client.update_member_detectors, account_ids,

@@ -31,6 +31,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     features_for_diff,
     features_from_api,
     features_to_api,
+    split_exclusive,
     features_to_result,
     plan_features,
 )
@@ -172,10 +173,11 @@ def ensure_organization_configuration(client, region, auto_enable=None, features
     if not check_mode:
         # Always name the member auto-enable mode: never rely on the deprecated AutoEnable.
         params = {"DetectorId": detector_id, "AutoEnableOrganizationMembers": wanted_auto}
-        if changes:
-            params["Features"] = features_to_api(changes, "AutoEnable")
         try:
-            client.update_organization_configuration(aws_retry=True, **params)
+            for features_request in split_exclusive(changes) or [{}]:
+                if features_request:
+                    params["Features"] = features_to_api(features_request, "AutoEnable")
+                client.update_organization_configuration(aws_retry=True, **params)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
             raise explain(
                 e, "update the GuardDuty organization configuration in {0}".format(region),

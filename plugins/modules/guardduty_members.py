@@ -80,7 +80,9 @@ options:
     type: bool
     default: false
   wait:
-    description: Wait until the organization accounts just added report C(Enabled).
+    description:
+      - Wait until the organization accounts just added report C(Enabled), and (bounded by O(wait_timeout)) for the
+        accounts organization auto-enable is associating meanwhile (see RV(associating)).
     type: bool
     default: true
   wait_timeout:
@@ -220,6 +222,15 @@ features_pending:
   type: list
   elements: str
   sample: []
+associating:
+  description:
+    - Organization accounts that organization auto-enable was still associating when the wait ended (GuardDuty
+      answered CreateMembers that they are already members or associated members, before listing them).
+    - Not a failure; a warning names them. GuardDuty finishes on its own; a later run gives them their plans.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 unprocessed_accounts:
   description: Accounts AWS did not process, with the operation and AWS's reason (the module fails when there are any).
   returned: always
@@ -296,6 +307,14 @@ def run(module, client, region):
             manager.remove(plan["remove"])
         if params["wait"] and state == "present":
             manager.wait_enabled([a for a in created if not desired[a]["invite"]], params["wait_timeout"])
+        still_associating = manager.wait_associated(params["wait_timeout"] if params["wait"] else 0)
+        if still_associating:
+            module.warn(
+                "Organization auto-enable is still associating {0} account(s) in {1}: {2}. GuardDuty finishes "
+                "this on its own (it can take up to 24 hours); run again later to give them their protection "
+                "plans.".format(len(still_associating), region, ", ".join(still_associating[:20])
+                                + (" ..." if len(still_associating) > 20 else ""))
+            )
         final = manager.members() if changed else current
 
     # Protection plans of the listed members that are Enabled.
@@ -333,6 +352,7 @@ def run(module, client, region):
         members=members,
         pending=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == "Invited"),
         features_pending=features_pending,
+        associating=sorted(a for a in manager.associating if final.get(a, {}).get("RelationshipStatus") != ENABLED),
         unprocessed_accounts=manager.unprocessed,
         **manager.progress()
     )

@@ -19,7 +19,12 @@ description:
     until AWS reports the change.
   - When a different account is already the delegated administrator, the module fails and says how to remove
     it; it never switches administrators silently.
-  - AWS Organizations trusted access for C(guardduty.amazonaws.com) must be allowed first.
+  - Designating an administrator also allows GuardDuty trusted access in AWS Organizations and enables GuardDuty
+    (a detector) in the administrator account in that region, as AWS does; adopt that detector with
+    M(radiant.aws_onboarding.guardduty_detector).
+  - Removing the administrator does not deregister it in AWS Organizations (a separate call, made by
+    M(radiant.aws_onboarding.organizations_delegated_admin) with O(state=absent)); until then no other account
+    can be designated.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:

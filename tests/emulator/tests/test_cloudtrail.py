@@ -264,9 +264,12 @@ def test_delegated_admin_creates_org_trail_and_reaches_it_by_arn(aws, org, log_b
     assert error_of(excinfo)[0] == "NotOrganizationMasterAccountException"
 
     management.deregister_organization_delegated_admin(DelegatedAdminAccountId=org["security"])
+    # No longer the delegated administrator: a member account, which may read the organization
+    # trail by ARN but not change it.
     with pytest.raises(ClientError) as excinfo:
-        delegated.get_trail(Name=trail_arn())
+        delegated.stop_logging(Name=trail_arn())
     assert error_of(excinfo)[0] == "TrailNotFoundException"
+    assert delegated.get_trail(Name=trail_arn())["Trail"]["TrailARN"] == trail_arn()
 
 
 def test_event_selectors_basic_and_advanced(aws, org, log_bucket):
@@ -357,3 +360,51 @@ def test_org_trail_needs_all_features(aws):
     with pytest.raises(ClientError) as excinfo:
         aws("cloudtrail").create_trail(Name=TRAIL, S3BucketName="org-trail-logs", IsOrganizationTrail=True)
     assert error_of(excinfo)[0] == "OrganizationNotInAllFeaturesModeException"
+
+
+def test_home_region_rules_and_names_in_the_current_region_only(aws, org, log_bucket):
+    # API Reference: UpdateTrail, PutEventSelectors, StartLogging, StopLogging, DeleteTrail "must be
+    # called from the Region in which the trail was created" (InvalidHomeRegionException);
+    # DescribeTrails by name matches only the current Region's and account's trails.
+    log_bucket.put_bucket_policy(Bucket="org-trail-logs", Policy=bucket_policy("org-trail-logs", [MANAGEMENT]))
+    home = aws("cloudtrail")
+    home.create_trail(Name=TRAIL, S3BucketName="org-trail-logs", IsMultiRegionTrail=True)
+    away = aws("cloudtrail", "eu-west-1")
+    selectors = [{"ReadWriteType": "All"}]
+    calls = [
+        lambda ref: away.update_trail(Name=ref, EnableLogFileValidation=True),
+        lambda ref: away.put_event_selectors(TrailName=ref, EventSelectors=selectors),
+        lambda ref: away.start_logging(Name=ref),
+        lambda ref: away.stop_logging(Name=ref),
+        lambda ref: away.delete_trail(Name=ref),
+    ]
+    for call in calls:
+        for ref in (TRAIL, trail_arn()):
+            with pytest.raises(ClientError) as excinfo:
+                call(ref)
+            code, message = error_of(excinfo)
+            assert code == "InvalidHomeRegionException" and REGION in message
+    assert away.describe_trails(trailNameList=[TRAIL])["trailList"] == []
+    assert [t["TrailARN"] for t in away.describe_trails(trailNameList=[trail_arn()])["trailList"]] == [trail_arn()]
+    assert [t["TrailARN"] for t in home.describe_trails(trailNameList=[TRAIL])["trailList"]] == [trail_arn()]
+    home.put_event_selectors(TrailName=TRAIL, EventSelectors=selectors)
+    home.delete_trail(Name=TRAIL)
+
+
+def test_member_account_reads_the_organization_trail_status_by_arn(aws, org, log_bucket):
+    org["organizations"].enable_aws_service_access(ServicePrincipal=SERVICE)
+    log_bucket.put_bucket_policy(
+        Bucket="org-trail-logs", Policy=bucket_policy("org-trail-logs", [MANAGEMENT, org["org_id"]])
+    )
+    aws("cloudtrail").create_trail(Name=TRAIL, S3BucketName="org-trail-logs", IsOrganizationTrail=True,
+                                   IsMultiRegionTrail=True)
+    aws("cloudtrail").start_logging(Name=TRAIL)
+    member = aws("cloudtrail", account=org["log"])
+    assert member.get_trail_status(Name=trail_arn())["IsLogging"] is True
+    assert member.get_event_selectors(TrailName=trail_arn())["TrailARN"] == trail_arn()
+    with pytest.raises(ClientError) as excinfo:
+        member.get_trail_status(Name=TRAIL)  # by name: the member's own trails only
+    assert error_of(excinfo)[0] == "TrailNotFoundException"
+    with pytest.raises(ClientError) as excinfo:
+        member.stop_logging(Name=trail_arn())  # read, never change
+    assert error_of(excinfo)[0] == "TrailNotFoundException"

@@ -40,6 +40,15 @@ Each behaviour below names the AWS page it follows.
   each replaces the other; a new trail logs all management events (default selector);
   DescribeTrails/GetTrail report HasCustomEventSelectors.
 - DeleteTrail of an unknown trail is TrailNotFoundException (moto ignores it).
+- Home Region (API Reference, UpdateTrail / PutEventSelectors / StartLogging / StopLogging /
+  DeleteTrail: "must be called from the Region in which the trail was created"; otherwise
+  InvalidHomeRegionException). A multi-Region trail named by name from another Region is its
+  shadow: the same exception.
+- DescribeTrails with trailNameList (API Reference, DescribeTrails): a name matches only trails
+  of the current Region and account; another Region's trail needs its ARN.
+- Reads of an organization trail (GetTrail, GetTrailStatus, GetEventSelectors) by ARN work from
+  every account of the organization (User Guide, "Creating a trail for an organization": member
+  accounts can see the organization trail but cannot change it).
 - RegisterOrganizationDelegatedAdmin / DeregisterOrganizationDelegatedAdmin (API Reference,
   https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_RegisterOrganizationDelegatedAdmin.html).
 """
@@ -76,6 +85,16 @@ NOT_ALL_FEATURES = (
     "This request could not be processed because your organization does not have all features enabled."
 )
 BOTH_SELECTORS = "You can use either AdvancedEventSelectors or EventSelectors, but not both."
+# The exception's documentation (botocore's CloudTrail model); AWS's message text is not published.
+HOME_REGION = (
+    "This operation was called on a trail from a Region other than the Region in which the trail was created: "
+    "call it in {region}."
+)
+# Operations that only read a trail: member accounts may call them on their organization's trail.
+READ_OPERATIONS = {"GetTrail", "GetTrailStatus", "GetEventSelectors", "GetInsightSelectors", "ListTags"}
+# Operations that must run in the trail's home Region.
+HOME_REGION_OPERATIONS = {"UpdateTrail", "PutEventSelectors", "StartLogging", "StopLogging", "DeleteTrail",
+                          "PutInsightSelectors"}
 DEFAULT_EVENT_SELECTORS = [
     {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [], "ExcludeManagementEventSources": []}
 ]
@@ -115,9 +134,10 @@ def _check_organization_caller(caller: str, converting: bool) -> str:
     return management
 
 
-def _may_reach(caller: str, trail) -> bool:
-    """A trail of another account is reachable (by ARN) by CloudTrail's delegated
-    administrator when it is an organization trail of the caller's organization."""
+def _may_reach(caller: str, trail, read_only: bool = False) -> bool:
+    """A trail of another account is reachable (by ARN) when it is an organization trail of the
+    caller's organization: for reads by every account of it, for changes by CloudTrail's
+    delegated administrator only."""
     if trail.account_id == caller:
         return True
     if not trail.is_org_trail:
@@ -126,7 +146,7 @@ def _may_reach(caller: str, trail) -> bool:
     return (
         organization is not None
         and organization.management_account_id == trail.account_id
-        and organizations_state.is_delegated_administrator(caller, SERVICE)
+        and (read_only or organizations_state.is_delegated_administrator(caller, SERVICE))
     )
 
 
@@ -228,6 +248,7 @@ def _route_backend(self):
 
     caller = self.current_account
     params = _params(self)
+    operation = (self.headers.get("X-Amz-Target") or "").rsplit(".", 1)[-1]
     ref = params.get("Name") or params.get("TrailName") or params.get("ResourceId")
     if not ref and params.get("ResourceIdList"):
         ref = params["ResourceIdList"][0]
@@ -235,9 +256,17 @@ def _route_backend(self):
     if parts and parts["service"] == "cloudtrail" and parts["region"] and parts["account"]:
         backend = cloudtrail_backends[parts["account"]][parts["region"]]
         trail = next((t for t in backend.trails.values() if t.arn == ref), None)
-        if trail is not None and _may_reach(caller, trail):
+        if trail is not None and _may_reach(caller, trail, read_only=operation in READ_OPERATIONS):
+            if operation in HOME_REGION_OPERATIONS and trail.region_name != self.region:
+                raise AwsError("InvalidHomeRegionException", HOME_REGION.format(region=trail.region_name))
             return backend
-    return cloudtrail_backends[caller][self.region]
+    own = cloudtrail_backends[caller][self.region]
+    if operation in HOME_REGION_OPERATIONS and isinstance(ref, str) and ref not in own.trails:
+        for region, backend in cloudtrail_backends[caller].items():
+            trail = backend.trails.get(ref)
+            if trail is not None and trail.is_multi_region and region != self.region:
+                raise AwsError("InvalidHomeRegionException", HOME_REGION.format(region=region))
+    return own
 
 
 def _params(response) -> dict:
@@ -361,11 +390,16 @@ def describe_trails(self) -> str:
     if names:
         wanted = []
         for ref in names:
-            match = [t for t in trails if ref in (t.trail_name, t.arn)]
+            if ref.startswith("arn:"):
+                match = [t for t in trails if t.arn == ref]
+            else:
+                # A name matches only the current Region's and account's trails (API Reference, DescribeTrails).
+                match = [t for t in trails if t.trail_name == ref and t.region_name == self.region
+                         and t.account_id == caller]
             if not match and ref.startswith("arn:"):
                 parts = resources.parse_arn(ref)
                 backend = cloudtrail_backends[parts["account"]][parts["region"]]
-                match = [t for t in backend.trails.values() if t.arn == ref and _may_reach(caller, t)]
+                match = [t for t in backend.trails.values() if t.arn == ref and _may_reach(caller, t, read_only=True)]
             wanted.extend(match)
         trails = wanted
     unique = list({t.arn: t for t in trails}.values())

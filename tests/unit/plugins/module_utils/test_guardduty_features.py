@@ -10,6 +10,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     features_to_api,
     features_to_result,
     plan_features,
+    split_exclusive,
 )
 
 API_FEATURES = [
@@ -148,3 +149,20 @@ def test_diff_view_is_keyed_by_name():
             "EKS_ADDON_MANAGEMENT": "ENABLED",
         },
     }
+
+
+def test_both_runtime_plans_are_split_into_two_requests_the_one_switched_off_first():
+    both = features_from_params([param("S3_DATA_EVENTS"), param("EKS_RUNTIME_MONITORING", "DISABLED"),
+                                 param("RUNTIME_MONITORING")])
+    first, second = split_exclusive(both)
+    assert set(first) == {"EKS_RUNTIME_MONITORING"}
+    assert set(second) == {"S3_DATA_EVENTS", "RUNTIME_MONITORING"}
+    organization = features_from_params([
+        {"name": "RUNTIME_MONITORING", "auto_enable": "NONE", "additional_configuration": []},
+        {"name": "EKS_RUNTIME_MONITORING", "auto_enable": "NEW", "additional_configuration": []},
+    ], "auto_enable")
+    assert [set(request) for request in split_exclusive(organization)] == [
+        {"RUNTIME_MONITORING"}, {"EKS_RUNTIME_MONITORING"}]
+    single = features_from_params([param("RUNTIME_MONITORING")])
+    assert split_exclusive(single) == [single]
+    assert split_exclusive({}) == []

@@ -178,3 +178,59 @@ def test_wait_for_enabled_names_the_stuck_accounts(stubbed, monkeypatch):
         stubber.add_response("get_members", {"Members": [member("100000000000", "Created")], "UnprocessedAccounts": []})
     with pytest.raises(GuardDutyError, match=r"100000000000 \(Created\).*invite: true"):
         manager.wait_enabled(["100000000000"], timeout=4)
+
+
+ALREADY_MEMBER = ("The request is rejected because the given account ID is already a member or associated member "
+                  "of the current account.")
+
+
+def test_accounts_auto_enable_is_associating_are_awaited_not_failed(stubbed, monkeypatch):
+    manager, stubber = stubbed
+    clock = [0.0]
+
+    def fake_wait_for(*args, **kwargs):
+        kwargs.update(sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds), clock=lambda: clock[0])
+        return wait_for(*args, **kwargs)
+
+    monkeypatch.setattr(guardduty_members, "wait_for", fake_wait_for)
+    org_account, outside = "100000000000", "100000000001"
+    desired = desired_accounts([{"account_id": org_account, "email": "a@x.test"},
+                                {"account_id": outside, "email": "b@x.test", "invite": True}])
+    stubber.add_response("create_members", {"UnprocessedAccounts": [
+        {"AccountId": org_account, "Result": ALREADY_MEMBER}, {"AccountId": outside, "Result": ALREADY_MEMBER}]})
+    assert manager.create([org_account, outside], desired) == []
+    # The organization account is being associated by auto-enable; an invited one is a real problem.
+    assert manager.associating == [org_account]
+    assert [entry["account_id"] for entry in manager.unprocessed] == [outside]
+    stubber.add_response("get_members", {"Members": [], "UnprocessedAccounts": [
+        {"AccountId": org_account, "Result": "not a member"}]})
+    stubber.add_response("get_members", {"Members": [member(org_account, "Enabled")], "UnprocessedAccounts": []})
+    assert manager.wait_associated(timeout=30) == []
+
+
+def test_accounts_still_associating_at_the_timeout_are_returned(stubbed, monkeypatch):
+    manager, stubber = stubbed
+    clock = [0.0]
+
+    def fake_wait_for(*args, **kwargs):
+        kwargs.update(sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds), clock=lambda: clock[0])
+        return wait_for(*args, **kwargs)
+
+    monkeypatch.setattr(guardduty_members, "wait_for", fake_wait_for)
+    manager.associating = ["100000000000"]
+    for _attempt in range(3):
+        stubber.add_response("get_members", {"Members": [], "UnprocessedAccounts": []})
+    assert manager.wait_associated(timeout=4) == ["100000000000"]
+
+
+def test_both_runtime_plans_go_to_members_in_separate_requests(stubbed):
+    manager, stubber = stubbed
+    changes = features_from_params([
+        {"name": "EKS_RUNTIME_MONITORING", "status": "DISABLED", "additional_configuration": []},
+        {"name": "RUNTIME_MONITORING", "status": "ENABLED", "additional_configuration": []},
+    ])
+    for features in ([{"Name": "EKS_RUNTIME_MONITORING", "Status": "DISABLED"}],
+                     [{"Name": "RUNTIME_MONITORING", "Status": "ENABLED"}]):
+        stubber.add_response("update_member_detectors", {"UnprocessedAccounts": []},
+                             {"DetectorId": DETECTOR, "AccountIds": ["100000000000"], "Features": features})
+    manager.update_features({"100000000000": changes})
