@@ -30,9 +30,9 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     features_from_api,
     features_on_create,
     features_to_api,
-    split_exclusive,
     features_to_result,
     plan_features,
+    split_exclusive,
 )
 
 # amazon.aws's AWSRetry knows EC2-style codes; GuardDuty (rest-json) throttles with

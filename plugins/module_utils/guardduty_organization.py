@@ -31,9 +31,9 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     features_for_diff,
     features_from_api,
     features_to_api,
-    split_exclusive,
     features_to_result,
     plan_features,
+    split_exclusive,
 )
 
 ADMIN_ENABLED = "ENABLED"

@@ -29,6 +29,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import wait_for
 
 OPERATION_FINAL_STATES = ("SUCCEEDED", "FAILED", "STOPPED")
+# One operation at a time per stack set (OperationInProgressException otherwise), ours or an
+# auto-deployment's: these states still hold the stack set.
+OPERATION_ACTIVE_STATES = ("RUNNING", "QUEUED", "STOPPING")
 # Account filters a module run can keep converging with (CreateStackInstances has no UNION).
 ACCOUNT_FILTER_TYPES = ("NONE", "INTERSECTION", "DIFFERENCE")
 # An Organizations account that StackSets can deploy to (Account.State, or the older Status).
@@ -421,6 +424,33 @@ def wait_for_operation(client, name, operation_id, timeout, call_as=None, sleep=
         sleep=sleep or IncreasingSleep(),
         clock=clock,
     )
+
+
+def running_operations(client, name, call_as=None):
+    """The stack set's operations that are still running (an auto-deployment's included)."""
+    summaries = _paginate(client, "list_stack_set_operations", StackSetName=name, **call_as_kwargs(call_as))
+    return [op for op in summaries.get("Summaries", []) if op.get("Status") in OPERATION_ACTIVE_STATES]
+
+
+def wait_until_idle(client, name, timeout, call_as=None, sleep=None, clock=time.monotonic):
+    """Wait, bounded, until no operation runs on the stack set; returns the ids waited for.
+
+    Raises common.WaitTimeout naming the operations still running."""
+    running = running_operations(client, name, call_as)
+    if not running:
+        return []
+    waited = [op["OperationId"] for op in running]
+    wait_for(
+        lambda: running_operations(client, name, call_as),
+        lambda operations: not operations,
+        timeout=timeout,
+        delay=1,
+        description="operation(s) {0} ({1}) already running on stack set {2} to finish".format(
+            ", ".join(waited), ", ".join(sorted(set(op.get("Action", "?") for op in running))), name),
+        sleep=sleep or IncreasingSleep(),
+        clock=clock,
+    )
+    return waited
 
 
 def describe_failures(failures, limit=20):

@@ -319,6 +319,13 @@ operations:
         C(organizational_unit_id), C(status) and C(status_reason).
       type: list
       elements: dict
+    waited_for:
+      description:
+        - Operations already running on the stack set (for example an auto-deployment after an account moved)
+          that the module waited for, bounded by O(wait_timeout), before starting this one. CloudFormation runs one
+          operation per stack set at a time.
+      type: list
+      elements: str
 """
 
 try:
@@ -460,8 +467,17 @@ class StackSetManager:
         preferences = ss.operation_preferences(self.params["operation_preferences"])
         if preferences:
             request["OperationPreferences"] = preferences
+        waited = []
         try:
-            call(OperationId=operation_id, aws_retry=True, **request)
+            waited = ss.wait_until_idle(self.client, self.name, self.params["wait_timeout"], self.call_as)
+            try:
+                call(OperationId=operation_id, aws_retry=True, **request)
+            except ClientError as e:
+                if e.response.get("Error", {}).get("Code") != "OperationInProgressException":
+                    raise
+                # Another operation (an auto-deployment) started between the check and the call.
+                waited += ss.wait_until_idle(self.client, self.name, self.params["wait_timeout"], self.call_as)
+                call(OperationId=operation_id, aws_retry=True, **request)
             operation = ss.wait_for_operation(
                 self.client, self.name, operation_id, self.params["wait_timeout"], self.call_as
             )
@@ -477,6 +493,7 @@ class StackSetManager:
             "status": operation.get("Status"),
             "status_reason": operation.get("StatusReason"),
             "failures": failures,
+            "waited_for": waited,
         }
         if targets is not None:
             record["deployment_targets"] = targets

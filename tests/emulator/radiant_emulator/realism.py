@@ -22,6 +22,9 @@ class Realism:
     # GuardDuty UpdateOrganizationConfiguration ALL: existing accounts are enrolled this long
     # after the change ("It may take up to 24 hours", API reference), staggered across accounts.
     auto_enable_seconds: float = 2.0
+    # CloudFormation StackSet operations run this long (RUNNING, then SUCCEEDED or FAILED); another
+    # operation meanwhile is OperationInProgressException (API reference, StackSet operations).
+    stackset_operation_seconds: float = 1.0
 
     def seconds(self, name: str) -> float:
         """A delay in seconds (0 when realism is off)."""
@@ -33,6 +36,7 @@ _ENV = {
     "enabled": "RADIANT_EMULATOR_REALISM",
     "latency_ms": "RADIANT_EMULATOR_LATENCY_MS",
     "auto_enable_seconds": "RADIANT_EMULATOR_AUTO_ENABLE_SECONDS",
+    "stackset_operation_seconds": "RADIANT_EMULATOR_STACKSET_OPERATION_SECONDS",
 }
 
 

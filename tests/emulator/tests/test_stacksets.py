@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -46,6 +47,44 @@ TEMPLATE = json.dumps({
 REGIONS = ["us-east-1", "us-west-2"]
 # IAM is global: a template with a named role deploys to one region per account.
 ROLE_REGIONS = ["us-east-1"]
+
+
+STARTS_OPERATION = {"CreateStackInstances", "UpdateStackInstances", "DeleteStackInstances", "UpdateStackSet"}
+
+
+def wait_for_stack_set(cfn, name, timeout=30.0, **call_as):
+    """Until no operation of the stack set is RUNNING (operations are asynchronous, as on AWS)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        summaries = cfn.list_stack_set_operations(StackSetName=name, **call_as)["Summaries"]
+        if not any(op["Status"] == "RUNNING" for op in summaries) or time.monotonic() > deadline:
+            return summaries
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def aws(aws):
+    """Clients whose StackSet calls wait for the operation they start, as a careful client does
+    (the operations themselves stay asynchronous: test_operations_are_asynchronous_and_exclusive)."""
+
+    def remember(params, context, **_kwargs):
+        context["radiant_stack_set"] = (params.get("StackSetName"), params.get("CallAs"))
+
+    def settle(client):
+        def after_call(parsed, model, context, **_kwargs):
+            name, call_as = context.get("radiant_stack_set", (None, None))
+            if model.name in STARTS_OPERATION and "Error" not in parsed:
+                wait_for_stack_set(client, name, **({"CallAs": call_as} if call_as else {}))
+        return after_call
+
+    def factory(service, region="us-east-1", account=None):
+        client = aws(service, region, account)
+        if service == "cloudformation":
+            client.meta.events.register("before-parameter-build.cloudformation", remember)
+            client.meta.events.register("after-call.cloudformation", settle(client))
+        return client
+
+    return factory
 
 
 def error_of(excinfo):
@@ -323,7 +362,8 @@ def test_delegated_admin_call_as(aws, org):
 def test_self_managed_stack_set_targets_accounts(aws, org):
     cfn = aws("cloudformation")
     cfn.create_stack_set(StackSetName="self-managed", TemplateBody=TEMPLATE,
-                         Parameters=[{"ParameterKey": "ExternalId", "ParameterValue": "x"}])
+                         Parameters=[{"ParameterKey": "ExternalId", "ParameterValue": "x"}],
+                         Capabilities=["CAPABILITY_NAMED_IAM"])
     cfn.create_stack_instances(StackSetName="self-managed", Accounts=[org["accounts"]["sandbox"]],
                                Regions=["us-east-1"])
     assert set(_instances(cfn, name="self-managed")) == {(org["accounts"]["sandbox"], "us-east-1")}
@@ -418,3 +458,82 @@ def test_inline_role_policy_is_kept_as_json(aws):
                                        Capabilities=["CAPABILITY_NAMED_IAM"])
     stored = aws("iam").get_role_policy(RoleName="inline-policy-role", PolicyName="inline")["PolicyDocument"]
     assert stored == document
+
+
+def test_operations_are_asynchronous_and_exclusive(aws, org):
+    # API reference, CreateStackInstances errors: "OperationInProgressException: Another operation
+    # is currently in progress for this stack set. Only one operation can be performed for a stack
+    # set at a given time." Operations run for a while: RUNNING, then SUCCEEDED.
+    cfn = aws("cloudformation")
+    raw = aws("organizations")  # plain client, no waiting
+    cfn.activate_organizations_access()
+    _stack_set(cfn)
+    from conftest import make_client
+
+    plain = make_client(cfn.meta.endpoint_url, "cloudformation")
+    targets = {"OrganizationalUnitIds": [org["ous"]["Workloads"]]}
+    first = plain.create_stack_instances(StackSetName="radiant-api-access", DeploymentTargets=targets,
+                                         Regions=ROLE_REGIONS)["OperationId"]
+    running = plain.describe_stack_set_operation(StackSetName="radiant-api-access", OperationId=first)
+    assert running["StackSetOperation"]["Status"] == "RUNNING"
+    assert "EndTimestamp" not in running["StackSetOperation"]
+    with pytest.raises(ClientError) as excinfo:
+        plain.update_stack_instances(StackSetName="radiant-api-access", DeploymentTargets=targets,
+                                     Regions=ROLE_REGIONS)
+    code, message = error_of(excinfo)
+    assert code == "OperationInProgressException" and first in message
+    summaries = wait_for_stack_set(plain, "radiant-api-access")
+    assert [op["Status"] for op in summaries] == ["SUCCEEDED"]
+    # An auto-deployment (an account moving into a targeted OU) is an operation of its own.
+    raw.move_account(AccountId=org["accounts"]["sandbox"], SourceParentId=org["ous"]["Sandbox"],
+                     DestinationParentId=org["ous"]["Workloads"])
+    operations = plain.list_stack_set_operations(StackSetName="radiant-api-access")["Summaries"]
+    assert [op["Status"] for op in operations].count("RUNNING") == 1
+    with pytest.raises(ClientError) as excinfo:
+        plain.update_stack_set(StackSetName="radiant-api-access", UsePreviousTemplate=True,
+                               Capabilities=["CAPABILITY_NAMED_IAM"])
+    assert error_of(excinfo)[0] == "OperationInProgressException"
+    wait_for_stack_set(plain, "radiant-api-access")
+
+
+def test_named_iam_role_without_its_capability_fails_each_instance(aws, org):
+    cfn = aws("cloudformation")
+    cfn.activate_organizations_access()
+    cfn.create_stack_set(
+        StackSetName="no-capability", TemplateBody=TEMPLATE, PermissionModel="SERVICE_MANAGED",
+        Parameters=[{"ParameterKey": "ExternalId", "ParameterValue": "ext-1"}],
+        AutoDeployment={"Enabled": False},
+    )
+    operation_id = cfn.create_stack_instances(
+        StackSetName="no-capability", DeploymentTargets={"OrganizationalUnitIds": [org["ous"]["Sandbox"]]},
+        Regions=ROLE_REGIONS,
+    )["OperationId"]
+    operation = cfn.describe_stack_set_operation(StackSetName="no-capability", OperationId=operation_id)
+    assert operation["StackSetOperation"]["Status"] == "FAILED"
+    results = cfn.list_stack_set_operation_results(StackSetName="no-capability", OperationId=operation_id)
+    assert [r["StatusReason"] for r in results["Summaries"]] == ["Requires capabilities : [CAPABILITY_NAMED_IAM]"]
+    assert not _role_exists(aws, org["accounts"]["sandbox"])
+
+
+def test_concurrency_count_and_percentage_together_are_refused(aws, org):
+    cfn = aws("cloudformation")
+    cfn.activate_organizations_access()
+    _stack_set(cfn)
+    with pytest.raises(ClientError) as excinfo:
+        cfn.create_stack_instances(
+            StackSetName="radiant-api-access", DeploymentTargets={"OrganizationalUnitIds": [org["ous"]["Sandbox"]]},
+            Regions=ROLE_REGIONS, OperationPreferences={"MaxConcurrentCount": 2, "MaxConcurrentPercentage": 50},
+        )
+    assert error_of(excinfo)[0] == "ValidationError"
+
+
+def test_accounts_with_ous_and_no_filter_type_is_a_union(aws, org):
+    cfn = aws("cloudformation")
+    cfn.activate_organizations_access()
+    _stack_set(cfn, auto=False)
+    cfn.create_stack_instances(
+        StackSetName="radiant-api-access",
+        DeploymentTargets={"OrganizationalUnitIds": [org["ous"]["Sandbox"]], "Accounts": [org["accounts"]["web"]]},
+        Regions=ROLE_REGIONS,
+    )
+    assert {account for account, _region in _instances(cfn)} == {org["accounts"]["sandbox"], org["accounts"]["web"]}

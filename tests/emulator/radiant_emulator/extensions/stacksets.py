@@ -31,6 +31,17 @@ AWS behaviours followed (CloudFormation API Reference and User Guide):
   StackSetNotEmptyException (API_DeleteStackSet.html).
 - Activate/Deactivate/DescribeOrganizationsAccess toggle and read the same trusted access
   (API_ActivateOrganizationsAccess.html).
+- Operations are asynchronous: RUNNING for realism's ``stackset_operation_seconds``, then
+  SUCCEEDED or FAILED; any other operation on the stack set meanwhile, an auto-deployment's
+  included, is OperationInProgressException (API_CreateStackInstances.html Errors,
+  "OperationInProgressException: Another operation is currently in progress for this stack set.
+  Only one operation can be performed for a stack set at a given time").
+- A template with a named IAM resource needs CAPABILITY_NAMED_IAM, other IAM resources
+  CAPABILITY_IAM: without it each instance fails "Requires capabilities : [CAPABILITY_NAMED_IAM]"
+  (User Guide, "Acknowledging IAM resources in AWS CloudFormation templates").
+- OperationPreferences: MaxConcurrentCount or MaxConcurrentPercentage, not both; likewise
+  FailureToleranceCount / FailureTolerancePercentage (API_StackSetOperationPreferences.html).
+- DeploymentTargets with Accounts and OrganizationalUnitIds and no AccountFilterType: UNION.
 """
 
 from __future__ import annotations
@@ -41,12 +52,12 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 
-from .. import organizations_state
+from .. import organizations_state, realism
 from ..errors import AwsError
 
 TRUSTED_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
@@ -165,6 +176,35 @@ def _store(response) -> dict[str, StackSetRecord]:
     return _stores.setdefault((response.current_account, response.region), {})
 
 
+def _settle(record: StackSetRecord) -> None:
+    """Finish the operations whose time has come."""
+    clock = _now()
+    for operation in record.operations.values():
+        if operation["Status"] == "RUNNING" and operation["_done_at"] <= clock:
+            operation["Status"] = operation["_final_status"]
+            operation["EndTimestamp"] = operation["_done_at"]
+
+
+def _require_idle(record: StackSetRecord) -> None:
+    running = [op for op in record.operations.values() if op["Status"] == "RUNNING"]
+    if running:
+        raise AwsError(
+            "OperationInProgressException",
+            f"Another Operation on StackSet {record.arn} is in progress: {running[0]['OperationId']}",
+        )
+
+
+_BOTH_PREFERENCES = (("MaxConcurrentCount", "MaxConcurrentPercentage"),
+                     ("FailureToleranceCount", "FailureTolerancePercentage"))
+
+
+def _check_preferences(params: dict) -> None:
+    preferences = params.get("OperationPreferences") or {}
+    for count, percentage in _BOTH_PREFERENCES:
+        if count in preferences and percentage in preferences:
+            raise AwsError("ValidationError", f"You can specify either {count} or {percentage}, but not both.")
+
+
 def _find(response, name_or_id: str) -> StackSetRecord:
     from moto.cloudformation.exceptions import StackSetNotFoundException
 
@@ -173,6 +213,7 @@ def _find(response, name_or_id: str) -> StackSetRecord:
     if record is None:
         raise StackSetNotFoundException(name_or_id)
     _check_call_as(response, record.permission_model, _params(response).get("CallAs", "SELF"))
+    _settle(record)
     return record
 
 
@@ -224,16 +265,12 @@ def _service_managed_accounts(record: StackSetRecord, targets: dict) -> list[tup
     backend = _org_backend(record)
     ou_ids = list(targets.get("OrganizationalUnitIds") or [])
     accounts = list(targets.get("Accounts") or [])
-    filter_type = targets.get("AccountFilterType") or "NONE"
+    filter_type = targets.get("AccountFilterType") or ("UNION" if accounts else "NONE")
     if not ou_ids:
         raise AwsError("ValidationError", "OrganizationalUnitIds are required")
     missing = [ou for ou in ou_ids if not organizations_state.ou_exists(backend, ou)]
     if missing:
         raise AwsError("ValidationError", f"OrganizationalUnitIds {missing} could not be found in the organization")
-    if filter_type == "NONE" and accounts:
-        raise AwsError(
-            "ValidationError", "AccountFilterType must be set when Accounts are given with OrganizationalUnitIds"
-        )
     reached: dict[str, str | None] = {}
     for ou in ou_ids:
         for account in organizations_state.accounts_beneath(backend, [ou]):
@@ -267,6 +304,32 @@ def _targets(record: StackSetRecord, params: dict) -> list[tuple[str, str | None
 
 
 # -- stack instances ------------------------------------------------------------------------
+_IAM_TYPES = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Policy",
+              "AWS::IAM::ManagedPolicy", "AWS::IAM::InstanceProfile", "AWS::IAM::AccessKey")
+_IAM_NAMES = ("RoleName", "UserName", "GroupName", "ManagedPolicyName", "InstanceProfileName")
+
+
+def _required_capability(template: str) -> str | None:
+    """CAPABILITY_NAMED_IAM for a named IAM resource, CAPABILITY_IAM for other IAM resources."""
+    from moto.cloudformation.models import Stack
+
+    resources = (Stack.parse_template(template) or {}).get("Resources") or {}
+    iam = [r for r in resources.values() if isinstance(r, dict) and r.get("Type") in _IAM_TYPES]
+    if any(name in (r.get("Properties") or {}) for r in iam for name in _IAM_NAMES):
+        return "CAPABILITY_NAMED_IAM"
+    return "CAPABILITY_IAM" if iam else None
+
+
+def _missing_capability(record: StackSetRecord) -> str | None:
+    required = _required_capability(record.template)
+    granted = set(record.capabilities)
+    if required == "CAPABILITY_NAMED_IAM" and required not in granted:
+        return required
+    if required == "CAPABILITY_IAM" and not granted & {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"}:
+        return required
+    return None
+
+
 def _deploy(record: StackSetRecord, instance: Instance, operation_id: str) -> dict:
     """Create or update the instance's stack in its account and region; returns the result."""
     from moto.cloudformation.models import Stack
@@ -274,6 +337,11 @@ def _deploy(record: StackSetRecord, instance: Instance, operation_id: str) -> di
 
     parameters = _parameter_dict(record.parameters, instance.parameter_overrides)
     instance.last_operation_id = operation_id
+    missing = _missing_capability(record)
+    if missing:
+        instance.status, instance.detailed_status = "OUTDATED", "FAILED"
+        instance.status_reason = f"Requires capabilities : [{missing}]"
+        return _result(instance, "FAILED", instance.status_reason)
     try:
         if instance.stack is None:
             stack_name = f"StackSet-{record.name}-{uuid.uuid4()}"
@@ -328,16 +396,22 @@ def _result(instance: Instance, status: str, reason: str | None = None) -> dict:
 def _record_operation(record, operation_id, action, results, params, retain=None) -> dict:
     failed = sum(1 for r in results if r["Status"] == "FAILED")
     exceeded = _tolerance_exceeded(results, params.get("OperationPreferences") or {})
+    started = _now()
+    final_status = "FAILED" if exceeded else "SUCCEEDED"
+    duration = realism.current().seconds("stackset_operation_seconds")
     operation = {
         "OperationId": operation_id,
         "StackSetId": record.id,
         "Action": action,
-        "Status": "FAILED" if exceeded else "SUCCEEDED",
-        "CreationTimestamp": _now(),
-        "EndTimestamp": _now(),
+        "Status": "RUNNING" if duration > 0 else final_status,
+        "CreationTimestamp": started,
         "StatusDetails": {"FailedStackInstancesCount": failed},
         "results": results,
+        "_final_status": final_status,
+        "_done_at": started + timedelta(seconds=duration),
     }
+    if duration <= 0:
+        operation["EndTimestamp"] = started
     if params.get("OperationPreferences"):
         operation["OperationPreferences"] = params["OperationPreferences"]
     if params.get("DeploymentTargets"):
@@ -371,7 +445,7 @@ def _tolerance_exceeded(results: list[dict], preferences: dict) -> bool:
 
 
 def _public_operation(operation: dict) -> dict:
-    return {k: v for k, v in operation.items() if k != "results"}
+    return {k: v for k, v in operation.items() if k != "results" and not k.startswith("_")}
 
 
 # -- handlers --------------------------------------------------------------------------------
@@ -434,6 +508,8 @@ def update_stack_set(self):
         operation_id, done = _new_operation_id(record, params.get("OperationId"), "UPDATE")
         if done:
             return ActionResult({"OperationId": operation_id})
+        _require_idle(record)
+        _check_preferences(params)
         if params.get("UsePreviousTemplate"):
             template = record.template
         else:
@@ -469,6 +545,7 @@ def delete_stack_set(self):
     params = _params(self)
     with _lock:
         record = _find(self, params.get("StackSetName"))
+        _require_idle(record)
         if record.instances:
             from moto.cloudformation.exceptions import StackSetNotEmpty
 
@@ -484,6 +561,8 @@ def create_stack_instances(self):
         operation_id, done = _new_operation_id(record, params.get("OperationId"), "CREATE")
         if done:
             return ActionResult({"OperationId": operation_id})
+        _require_idle(record)
+        _check_preferences(params)
         regions = params.get("Regions") or []
         targets = _targets(record, params)
         results = []
@@ -510,6 +589,8 @@ def update_stack_instances(self):
         operation_id, done = _new_operation_id(record, params.get("OperationId"), "UPDATE")
         if done:
             return ActionResult({"OperationId": operation_id})
+        _require_idle(record)
+        _check_preferences(params)
         regions = params.get("Regions") or []
         results = []
         for region in regions:
@@ -535,6 +616,8 @@ def delete_stack_instances(self):
         operation_id, done = _new_operation_id(record, params.get("OperationId"), "DELETE")
         if done:
             return ActionResult({"OperationId": operation_id})
+        _require_idle(record)
+        _check_preferences(params)
         regions = set(params.get("Regions") or [])
         retain = bool(params.get("RetainStacks", False))
         accounts = {account for account, _region in _targets(record, params)}

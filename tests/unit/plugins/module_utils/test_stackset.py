@@ -368,3 +368,41 @@ def test_outdated_wanted_instances_are_redeployed_others_are_not():
             ["us-east-1"],
         )
     ]
+
+
+class FakeOperations:
+    """ListStackSetOperations pages: one list of summaries per call, the last one repeated."""
+
+    def __init__(self, listings):
+        self.listings = list(listings)
+        self.calls = 0
+
+    def get_paginator(self, operation):
+        assert operation == "list_stack_set_operations"
+
+        def pages(**_kwargs):
+            self.calls += 1
+            return {"Summaries": self.listings.pop(0) if len(self.listings) > 1 else self.listings[0]}
+
+        return FakePaginator(pages)
+
+
+def test_waits_for_an_operation_already_running_and_names_it():
+    auto = {"OperationId": "auto-deploy-1", "Action": "CREATE", "Status": "RUNNING"}
+    done = dict(auto, Status="SUCCEEDED")
+    client = FakeOperations([[auto], [auto], [auto], [done]])
+    slept = []
+    assert ss.wait_until_idle(client, "radiant", 60, sleep=ss.IncreasingSleep(sleep=slept.append)) == ["auto-deploy-1"]
+    assert slept == [1, 2]
+    assert ss.wait_until_idle(FakeOperations([[done]]), "radiant", 60) == []
+
+
+def test_wait_for_a_running_operation_is_bounded_and_says_which():
+    client = FakeOperations([[{"OperationId": "auto-deploy-1", "Action": "CREATE", "Status": "RUNNING"}]])
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    with pytest.raises(WaitTimeout, match="auto-deploy-1"):
+        ss.wait_until_idle(client, "radiant", 30, sleep=ss.IncreasingSleep(sleep=sleep), clock=lambda: now[0])
