@@ -54,12 +54,23 @@ def _diff_side(result, side):
     return (diff or {}).get(side) if isinstance(diff, dict) else None
 
 
+def _feature_statuses(features):
+    """name -> status from GuardDuty's list of features or the modules' diff view (name -> {status, ...})."""
+    if isinstance(features, dict):
+        return dict((name, (value or {}).get("status") if isinstance(value, dict) else value)
+                    for name, value in features.items())
+    return dict((feature.get("name"), feature.get("status")) for feature in features or [] if isinstance(feature, dict))
+
+
 def _detector_plans_off(detector_result, wanted):
-    """Wanted plans a detector lacks, read from its live state (diff before, else the result)."""
-    live = _diff_side(detector_result, "before")
-    if not isinstance(live, dict) or not live:
-        live = (detector_result or {}).get("detector") or {}
-    statuses = dict((feature.get("name"), feature.get("status")) for feature in live.get("features") or [])
+    """Wanted plans a detector lacks, read from its live state: the diff's before (None: no detector yet),
+    or without a diff the result's detector."""
+    detector_result = detector_result if isinstance(detector_result, dict) else {}
+    if isinstance(detector_result.get("diff"), (dict, list)):
+        live = _diff_side(detector_result, "before") or {}
+    else:
+        live = detector_result.get("detector") or {}
+    statuses = _feature_statuses(live.get("features"))
     return [name for name in wanted if statuses.get(name) != "ENABLED"]
 
 

@@ -22,8 +22,11 @@ MANAGEMENT, ADMIN, MEMBER, INVITED, OUTSIDE = "123456789012", "201750716932", "9
 
 
 def detector(features, changed=False):
-    live = {"detector_id": "d1", "features": [{"name": name, "status": status} for name, status in features.items()]}
-    return {"changed": changed, "detector_id": "d1", "detector": live, "diff": {"before": live, "after": live}}
+    """guardduty_detector's result: GuardDuty's feature list in ``detector``, the name-keyed view in the diff."""
+    listed = {"detector_id": "d1", "features": [{"name": name, "status": status} for name, status in features.items()]}
+    view = {"detector_id": "d1", "features": dict((name, {"status": status, "additional_configuration": {}})
+                                                  for name, status in features.items())}
+    return {"changed": changed, "detector_id": "d1", "detector": listed, "diff": {"before": view, "after": view}}
 
 
 def membership():
@@ -57,6 +60,9 @@ def test_guardduty_coverage_reads_what_aws_has_not_what_check_mode_predicts():
     # The management account is a member with a detector of its own, read from the detector's live state.
     assert found["accounts"][MANAGEMENT] == {"member": "Enabled", "detector": True, "plans_off": ["EKS_AUDIT_LOGS"]}
     assert found["accounts"][ADMIN] == {"member": "administrator", "detector": True, "plans_off": []}
+    without_diff = guardduty_region_coverage({}, "us-east-1", FEATURES, admin_account_id=ADMIN, admin_detector=dict(
+        detector({"S3_DATA_EVENTS": "ENABLED", "EKS_AUDIT_LOGS": "DISABLED"}), diff=None))
+    assert without_diff["accounts"][ADMIN]["plans_off"] == ["EKS_AUDIT_LOGS"]
 
 
 def test_guardduty_coverage_without_a_diff_uses_the_members_only_when_nothing_changed():
@@ -65,7 +71,8 @@ def test_guardduty_coverage_without_a_diff_uses_the_members_only_when_nothing_ch
         MEMBER: {"member": "Enabled", "detector": True, "plans_off": []}}
     assert guardduty_region_coverage(dict(unchanged, changed=True), "eu-west-1", FEATURES)["accounts"] == {}
     # An administrator detector check mode would create is not in place.
-    missing = {"changed": True, "detector_id": None, "diff": {"before": {}, "after": {"features": []}}}
+    missing = {"changed": True, "detector_id": None, "detector": {"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]},
+               "diff": {"before": None, "after": {"features": {}}}}
     found = guardduty_region_coverage({}, "eu-west-1", FEATURES, admin_account_id=ADMIN, admin_detector=missing)
     assert found["accounts"][ADMIN]["detector"] is False
     assert found["accounts"][ADMIN]["plans_off"] == ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS"]
