@@ -46,7 +46,7 @@ author:
 EXAMPLES = r"""
 - name: Write the accounts CSV
   ansible.builtin.copy:
-    content: "{{ account_ids | radiant.aws_onboarding.accounts_csv(hostvars, groups, radiant_organization_id, '123456789012') }}"
+    content: "{{ account_ids | radiant.aws_onboarding.accounts_csv(hostvars, groups, 'o-abc123', '123456789012') }}"
     dest: radiant-accounts.csv
     mode: "0644"
 """
@@ -77,8 +77,7 @@ def accounts_csv(account_ids, hostvars, groups, organization_id="", management_a
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for account_id in account_ids or []:
-        account_id = str(account_id)
+    for account_id in (str(account) for account in account_ids or []):
         group, variables = known.get(account_id, ("", {}))
         inside = group in ORGANIZATION_GROUPS
         arn = ("arn:aws:organizations::{0}:account/{1}/{2}".format(management_account_id, organization_id, account_id)

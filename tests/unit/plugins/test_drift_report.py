@@ -18,7 +18,8 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.drift_repor
 
 FEATURES = [{"name": "S3_DATA_EVENTS"}, {"name": "EKS_AUDIT_LOGS", "status": "ENABLED"},
             {"name": "RDS_LOGIN_EVENTS", "status": "DISABLED"}]
-MANAGEMENT, ADMIN, MEMBER, INVITED, OUTSIDE = "123456789012", "201750716932", "933691170010", "039450104535", "990000000001"
+MANAGEMENT, ADMIN, MEMBER = "123456789012", "201750716932", "933691170010"
+INVITED, OUTSIDE = "039450104535", "990000000001"
 
 
 def detector(features, changed=False):
@@ -71,7 +72,8 @@ def test_guardduty_coverage_without_a_diff_uses_the_members_only_when_nothing_ch
         MEMBER: {"member": "Enabled", "detector": True, "plans_off": []}}
     assert guardduty_region_coverage(dict(unchanged, changed=True), "eu-west-1", FEATURES)["accounts"] == {}
     # An administrator detector check mode would create is not in place.
-    missing = {"changed": True, "detector_id": None, "detector": {"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]},
+    missing = {"changed": True, "detector_id": None,
+               "detector": {"features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]},
                "diff": {"before": None, "after": {"features": {}}}}
     found = guardduty_region_coverage({}, "eu-west-1", FEATURES, admin_account_id=ADMIN, admin_detector=missing)
     assert found["accounts"][ADMIN]["detector"] is False
@@ -88,7 +90,8 @@ def test_destinations_and_api_roles():
     ]
     member_check = {
         "destinations": [
-            {"account_id": MEMBER, "region": "us-east-1", "changed": False, "destination_id": "x", "status": "PUBLISHING"},
+            {"account_id": MEMBER, "region": "us-east-1", "changed": False, "destination_id": "x",
+             "status": "PUBLISHING"},
             {"account_id": MEMBER, "region": "us-west-2", "changed": True, "destination_id": None, "status": None},
             {"account_id": OUTSIDE, "region": "us-east-1", "error": "no detector", "changed": False},
         ],
@@ -121,7 +124,8 @@ def test_drift_coverage_collects_regions_and_names():
 def test_member_findings_belong_to_the_member_not_the_administrator():
     assert finding_account({"account": ADMIN, "resource": "members",
                             "field": "member_features." + MEMBER + ".S3_DATA_EVENTS.status"}) == MEMBER
-    assert finding_account({"account": ADMIN, "resource": "members", "field": "relationship_status." + INVITED}) == INVITED
+    assert finding_account({"account": ADMIN, "resource": "members",
+                            "field": "relationship_status." + INVITED}) == INVITED
     assert finding_account({"account": ADMIN, "resource": "detector", "field": "features.x"}) == ADMIN
 
 
