@@ -119,21 +119,25 @@ def guardduty_region_coverage(membership, region, features=None, management_acco
     return {"region": region, "plans": wanted, "accounts": accounts}
 
 
-def _destination_status(live, predicted):
-    if isinstance(live, dict) and live:
-        return live.get("status") or "present"
-    if isinstance(predicted, dict) and predicted.get("destination_id"):
-        return predicted.get("status") or "present"
-    return "missing"
+def _destination_status(current, live=None, diffed=False):
+    """A destination's status: with a diff, its before says whether one exists (the status is read from the
+    result, which reports the live status of an existing destination); without one, the result alone."""
+    current = current if isinstance(current, dict) else {}
+    if diffed and not live:
+        return "missing"
+    if not diffed and not current.get("destination_id"):
+        return "missing"
+    return current.get("status") or (live or {}).get("status") or "present"
 
 
 def destinations_coverage(admin_account_id="", admin_results=None, member_check=None):
-    """(account, region) -> publishing destination status ('missing' when there is none)."""
+    """(account, region) -> publishing destination status ('missing' when there is none, 'error')."""
     found = {}
     for result in admin_results or []:
         if not isinstance(result, dict) or result.get("skipped") or not result.get("item"):
             continue
-        status = _destination_status(_diff_side(result, "before"), result.get("destination"))
+        diffed = isinstance(result.get("diff"), (dict, list))
+        status = _destination_status(result.get("destination"), _diff_side(result, "before"), diffed)
         if result.get("msg") and status == "missing":
             status = "error"
         found[(str(admin_account_id), result["item"])] = status
@@ -144,8 +148,9 @@ def destinations_coverage(admin_account_id="", admin_results=None, member_check=
         if entry.get("error"):
             found[where] = "error"
             continue
-        live = before.get("{0}/{1}".format(*where)) if isinstance(before, dict) else None
-        found[where] = _destination_status(live, None if entry.get("changed") else entry)
+        key = "{0}/{1}".format(*where)
+        # The diff lists the pairs that would change; the others are as the result reports them.
+        found[where] = _destination_status(entry, before.get(key), key in before)
     return found
 
 

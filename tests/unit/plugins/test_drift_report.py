@@ -81,8 +81,10 @@ def test_guardduty_coverage_without_a_diff_uses_the_members_only_when_nothing_ch
 
 
 def test_destinations_and_api_roles():
+    # As the modules report them: the diff's before has no status, the result has the live one.
     admin_results = [
-        {"item": "us-east-1", "changed": False, "diff": {"before": {"status": "PUBLISHING"}, "after": {}}},
+        {"item": "us-east-1", "changed": False, "diff": {"before": {"destination_id": "d"}, "after": {}},
+         "destination": {"destination_id": "d", "status": "PUBLISHING"}},
         {"item": "us-west-2", "changed": True, "diff": {"before": {}, "after": {"status": "PUBLISHING"}},
          "destination": {"destination_id": None}},
         {"item": "eu-west-1", "changed": False, "msg": "UNABLE_TO_PUBLISH", "diff": {"before": {}, "after": {}}},
@@ -95,7 +97,7 @@ def test_destinations_and_api_roles():
             {"account_id": MEMBER, "region": "us-west-2", "changed": True, "destination_id": None, "status": None},
             {"account_id": OUTSIDE, "region": "us-east-1", "error": "no detector", "changed": False},
         ],
-        "diff": {"before": {MEMBER + "/us-east-1": {"status": "PUBLISHING"}}, "after": {}},
+        "diff": {"before": {MEMBER + "/us-west-2": None}, "after": {MEMBER + "/us-west-2": {"destination_id": None}}},
     }
     assert destinations_coverage(ADMIN, admin_results, member_check) == {
         (ADMIN, "us-east-1"): "PUBLISHING", (ADMIN, "us-west-2"): "missing", (ADMIN, "eu-west-1"): "error",
