@@ -30,6 +30,10 @@ def detector(features, changed=False):
     return {"changed": changed, "detector_id": "d1", "detector": listed, "diff": {"before": view, "after": view}}
 
 
+DISABLED = {"status": "DISABLED", "additional_configuration": {}}
+ENABLED = {"status": "ENABLED", "additional_configuration": {}}
+
+
 def membership():
     """guardduty_members in check mode with a diff: the invited account has not accepted, MEMBER lost a plan."""
     return {
@@ -37,11 +41,9 @@ def membership():
         "members": [{"account_id": a, "relationship_status": "Enabled"} for a in (MANAGEMENT, MEMBER, INVITED)],
         "diff": {
             "before": {"relationship_status": {MANAGEMENT: "Enabled", MEMBER: "Enabled", INVITED: "Invited"},
-                       "member_features": {MEMBER: {"S3_DATA_EVENTS": {"status": "DISABLED",
-                                                                        "additional_configuration": {}}}}},
+                       "member_features": {MEMBER: {"S3_DATA_EVENTS": DISABLED}}},
             "after": {"relationship_status": {MANAGEMENT: "Enabled", MEMBER: "Enabled", INVITED: "Enabled"},
-                      "member_features": {MEMBER: {"S3_DATA_EVENTS": {"status": "ENABLED",
-                                                                       "additional_configuration": {}}}}},
+                      "member_features": {MEMBER: {"S3_DATA_EVENTS": ENABLED}}},
         },
     }
 
@@ -213,8 +215,8 @@ def test_the_matrix_puts_drifted_accounts_first_and_highlights_their_cells():
 def test_findings_table_lists_every_finding():
     rows = parse(sample_page(), "findings").rows
     assert len(rows) == 2
-    assert [text for _class, text in rows[1]][1:5] == ["us-west-2", "guardduty_org", "members",
-                                                         "member_features." + MEMBER + ".S3_DATA_EVENTS.status"]
+    expected = ["us-west-2", "guardduty_org", "members", "member_features." + MEMBER + ".S3_DATA_EVENTS.status"]
+    assert [text for _class, text in rows[1]][1:5] == expected
 
 
 def test_no_drift_says_so():
