@@ -105,7 +105,7 @@ def run(label, accounts, regions, worst, keep):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--regions", type=int, default=len(REGIONS))
     parser.add_argument("--keep", help="write the pages to this directory")
