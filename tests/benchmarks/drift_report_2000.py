@@ -10,7 +10,7 @@ shaped like the modules' (no emulator: the report is pure Python). Two organizat
   account gets its matrix row (34,000 cells), plus 3,000 findings (the page lists 2,000).
 
 Prints, for each, the time to build the coverage and to render, and the page size; fails when a page takes 5 s
-or more to render or weighs 8 MB or more.
+of CPU or more to render or weighs 8 MB or more.
 
     .venv/bin/python tests/benchmarks/drift_report_2000.py [--accounts 2000] [--regions 17] [--keep DIR]
 """
@@ -85,20 +85,22 @@ def run(label, accounts, regions, worst, keep):
     started = time.perf_counter()
     coverage = drift_coverage(**sources)
     built = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     page = render_html(drift, coverage, generated="benchmark")
-    rendered = time.perf_counter() - started
+    rendered, rendered_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     size = len(page.encode("utf-8"))
-    print("{0:>8}: {1} accounts x {2} Regions, {3} findings: coverage {4:.2f} s, render {5:.2f} s, page {6:,} bytes "
+    print("{0:>8}: {1} accounts x {2} Regions, {3} findings: coverage {4:.2f} s, render {5:.2f} s ({9:.2f} s CPU), "
+          "page {6:,} bytes "
           "({7:.1f} MB), {8} matrix rows".format(label, accounts, len(regions), len(drift), built, rendered, size,
-                                                 size / 1048576.0, matrix_rows(page)))
+                                                 size / 1048576.0, matrix_rows(page), rendered_cpu))
     if keep:
         os.makedirs(keep, exist_ok=True)
         with open(os.path.join(keep, label + ".html"), "w", encoding="utf-8") as handle:
             handle.write(page)
     problems = []
-    if rendered >= MAX_SECONDS:
-        problems.append("{0}: rendering took {1:.1f} s (bound {2} s)".format(label, rendered, MAX_SECONDS))
+    # CPU time: the bound holds on a shared machine too.
+    if rendered_cpu >= MAX_SECONDS:
+        problems.append("{0}: rendering took {1:.1f} s of CPU (bound {2} s)".format(label, rendered_cpu, MAX_SECONDS))
     if size >= MAX_BYTES:
         problems.append("{0}: the page weighs {1:,} bytes (bound {2:,})".format(label, size, MAX_BYTES))
     return problems
