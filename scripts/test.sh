@@ -37,6 +37,17 @@ stage_lint() {
   ANSIBLE_ROLES_PATH=$ROOT/tests/integration/targets \
     ansible-lint --nocolor -q -c tests/integration/.ansible-lint tests/integration extensions/molecule \
     || failures+=("ansible-lint (tests)")
+  # changelogs/: fragments and changelog.yaml valid, and CHANGELOG.md what antsibull-changelog generates from them.
+  antsibull-changelog lint || failures+=("antsibull-changelog lint")
+  antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml || failures+=("changelog.yaml")
+  local generated
+  generated=$(mktemp)
+  if ! antsibull-changelog generate --output "$generated" --output-format md || ! diff -u CHANGELOG.md "$generated"; then
+    echo "CHANGELOG.md is not what changelogs/ generates: add a fragment under changelogs/fragments/ and run" \
+      "'antsibull-changelog release --version <galaxy.yml version>' (never edit CHANGELOG.md by hand)" >&2
+    failures+=("CHANGELOG.md")
+  fi
+  rm -f "$generated"
   if [ ${#failures[@]} -gt 0 ]; then
     echo "lint failed: ${failures[*]}" >&2
     return 1

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: account_hosts
 short_description: The inventory host of each AWS account, searching the acting groups first
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Returns a dictionary from account id (a string) to the first inventory host whose C(aws_account_id) is that
     account.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: drift_findings
 short_description: Drift findings from the before/after diff of a check-mode module run
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Takes a module result registered with C(check_mode=true) and C(diff=true) and returns one finding per
     value that differs between C(diff.before) (what AWS has) and C(diff.after) (what the onboarding wants),

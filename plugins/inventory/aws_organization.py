@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: aws_organization
 short_description: One host per account of an AWS Organization, grouped by OU and by job
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Reads the AWS Organization (with credentials of its management account) and adds one host per
     ACTIVE account, with C(ansible_connection=local), for playbooks that act on each account through

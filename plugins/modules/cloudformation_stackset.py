@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: cloudformation_stackset
 short_description: Manage a service-managed CloudFormation StackSet and its stack instances across an organization
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Creates or updates a CloudFormation StackSet with the C(SERVICE_MANAGED) permission model and makes its
     stack instances match O(deployment_targets) times O(regions).

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: cloudtrail_trail
 short_description: Manage a CloudTrail trail, including organization trails and advanced event selectors
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Creates a CloudTrail trail or adopts an existing one, by name or by ARN, and keeps its settings, event
     selection, logging state and tags as asked.

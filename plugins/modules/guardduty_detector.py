@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_detector
 short_description: Manage the GuardDuty detector of one region
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Makes sure the account's GuardDuty detector of the region exists, enabled or suspended, with a finding
     publishing frequency and protection plans (features) with their additional configuration.

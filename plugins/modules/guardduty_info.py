@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_info
 short_description: Report a region's GuardDuty detector, members, organization configuration and exports
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Read-only. Reports, for the account and region of the credentials, the GuardDuty detector and its
     protection plans, the account's administrator, its members and their relationship status (optionally

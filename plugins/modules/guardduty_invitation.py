@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_invitation
 short_description: Accept, decline or leave a GuardDuty administrator's membership invitation in one region
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Run with the credentials of a member account outside the organization (seed 004); each region is independent.
   - O(state=accepted) makes sure the account has a GuardDuty detector in the region (GuardDuty must be

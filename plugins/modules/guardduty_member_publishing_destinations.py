@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_member_publishing_destinations
 short_description: Export the GuardDuty findings of many accounts, in many regions, to one S3 bucket
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Seed 000's optional per-account export - every listed account's detector, in every listed region, gets an S3
     publishing destination into the main bucket with the main KMS key.

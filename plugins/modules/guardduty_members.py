@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_members
 short_description: Manage the member accounts of a GuardDuty administrator in one region
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Run with the credentials of the GuardDuty delegated administrator (or of an invitation administrator).
   - Makes the given accounts members of the administrator's detector, in batches of at most 50 accounts per

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_organization_admin
 short_description: Manage the GuardDuty delegated administrator of an organization in one region
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Run with the credentials of the organization's management account.
   - Makes an account of the organization the GuardDuty delegated administrator in the region

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_organization_configuration
 short_description: Manage GuardDuty's organization auto-enable settings in one region
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Run with the credentials of the GuardDuty delegated administrator.
   - Sets whether GuardDuty is enabled automatically for the organization's accounts (C(ALL), C(NEW) or

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_publishing_destination
 short_description: Export the findings of a region's GuardDuty detector to an S3 bucket
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Manages the S3 publishing destination (bucket ARN, optional prefix, and KMS key ARN) of the account's
     detector in the region. An existing destination is adopted and updated in place when the bucket or the

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: guardduty_sample_findings
 short_description: Create GuardDuty sample findings to test the integration end to end
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Creates sample findings with the region's detector (CreateSampleFindings), as seed 000's
     "test the integration" does, and reports the findings AWS created (their ids and types).

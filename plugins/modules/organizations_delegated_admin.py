@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: organizations_delegated_admin
 short_description: Register or deregister a delegated administrator for an AWS service in an AWS Organization
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Registers an account of the organization as delegated administrator for one AWS service
     (C(RegisterDelegatedAdministrator)), or deregisters it.

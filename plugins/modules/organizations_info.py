@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: organizations_info
 short_description: Read an AWS Organization - ids, root, OUs as paths, accounts with status and email
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Returns the organization's id, management account, root id, every organizational unit with its path
     (for example V(Workloads/Prod/Web)) and every account with its id, name, email, status and OU path.

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: organizations_trusted_access
 short_description: Enable or disable trusted access of AWS services in an AWS Organization
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Enables (or disables) trusted access for AWS services with AWS Organizations, as
     C(EnableAWSServiceAccess) / C(DisableAWSServiceAccess) do, for a list of service principals.

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: resource_policy
 short_description: Add or remove statements in an S3 bucket, KMS key or SNS topic policy
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Ensures that the given policy statements, matched by C(Sid), are present with exactly this content,
     or absent, in the resource policy of an S3 bucket, a KMS key or an SNS topic.
