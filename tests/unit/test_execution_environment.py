@@ -71,7 +71,7 @@ def context(tmp_path_factory):
 
 
 def test_definition_is_version_3_with_pinned_core_and_runner(context):
-    checkout, _ = context
+    checkout = context[0]
     definition = _read_yaml(checkout / "execution-environment.yml")
     assert definition["version"] == 3
     runtime = _pins(os.path.join(ROOT, "requirements", "runtime.txt"))
@@ -80,7 +80,7 @@ def test_definition_is_version_3_with_pinned_core_and_runner(context):
 
 
 def test_containerfile_installs_the_pinned_core(context):
-    _, build_context = context
+    build_context = context[1]
     containerfile = (build_context / "Containerfile").read_text()
     runtime = _pins(os.path.join(ROOT, "requirements", "runtime.txt"))
     assert f"ansible-core=={runtime['ansible-core']}" in containerfile
@@ -89,7 +89,7 @@ def test_containerfile_installs_the_pinned_core(context):
 
 
 def test_galaxy_requirements_match_galaxy_yml_and_point_into_the_context(context):
-    _, build_context = context
+    build_context = context[1]
     requirements = _read_yaml(build_context / "_build" / "requirements.yml")["collections"]
     galaxy = _read_yaml(os.path.join(ROOT, "galaxy.yml"))
     by_name = {entry["name"]: entry for entry in requirements}
@@ -106,7 +106,7 @@ def test_galaxy_requirements_match_galaxy_yml_and_point_into_the_context(context
 
 
 def test_builder_introspection_finds_the_collection_requirements(context, tmp_path):
-    _, build_context = context
+    build_context = context[1]
     collections = tmp_path / "ansible_collections" / "radiant" / "aws_onboarding"
     collections.mkdir(parents=True)
     with tarfile.open(build_context / "_build" / "collections" / "radiant-aws_onboarding.tar.gz") as archive:
