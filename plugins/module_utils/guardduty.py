@@ -3,12 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """GuardDuty logic every module of this collection shares, written once.
 
-- the retrying client (jittered backoff on throttling and 5xx, ``aws_retry=True``);
+- the client, with the collection's retry policy (aws_calls: throttling and 5xx, ``aws_retry=True``);
 - the one table that turns GuardDuty's errors into messages saying what to fix
   (GuardDuty models only BadRequestException and InternalServerErrorException, so the
   cases are told apart by message);
 - finding and adopting the region's detector (never a second one);
-- paginated reads, including ListPublishingDestinations, which has no botocore paginator;
+- paginated reads (aws_calls.paginate, page by page through the retry policy);
 - bounded waits for states AWS reaches eventually.
 """
 
@@ -23,7 +23,7 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, pages, paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, wait_for
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     features_for_diff,
@@ -34,17 +34,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     plan_features,
 )
 
-# amazon.aws's AWSRetry knows EC2-style codes; GuardDuty (rest-json) throttles with
-# ThrottlingException / TooManyRequestsException and fails with InternalServerErrorException
-# (GuardDuty API reference, "Common errors"). Retry exactly those, as AWSRetry does for EC2.
-RETRYABLE_ERROR_CODES = [
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "InternalServerErrorException",
-    "ServiceUnavailableException",
-]
-GUARDDUTY_RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=RETRYABLE_ERROR_CODES)
-
 # GuardDuty's documented page size limits (ListMembers 1-50, other lists 1-50).
 PAGE_SIZE = 50
 
@@ -53,7 +42,7 @@ DEFAULT_WAIT_DELAY = 2
 
 
 def guardduty_client(module):
-    return module.client("guardduty", retry_decorator=GUARDDUTY_RETRY)
+    return aws_client(module, "guardduty")
 
 
 class GuardDutyError(Exception):
@@ -314,27 +303,8 @@ def unprocessed_message(unprocessed, action, context=None):
 # --------------------------------------------------------------------------------------
 # Reads
 # --------------------------------------------------------------------------------------
-@GUARDDUTY_RETRY
-def paginate(client, name, **params):
-    return client.get_paginator(name).paginate(**params).build_full_result()
-
-
-def paginate_by_token(call, result_key, **params):
-    """Page through an operation that botocore gives no paginator (NextToken by hand)."""
-    items = []
-    token = None
-    while True:
-        if token:
-            params["NextToken"] = token
-        page = call(aws_retry=True, **params)
-        items.extend(page.get(result_key) or [])
-        token = page.get("NextToken")
-        if not token:
-            return items
-
-
 def list_detector_ids(client):
-    return paginate(client, "list_detectors").get("DetectorIds", [])
+    return paginate(client, "list_detectors", "DetectorIds")
 
 
 def find_detector_id(client, region=None):
@@ -388,43 +358,35 @@ def list_members(client, detector_id, only_associated=False):
         params["OnlyAssociated"] = "true"
     else:
         params["OnlyAssociated"] = "false"
-    return paginate(client, "list_members", **params).get("Members", [])
+    return paginate(client, "list_members", "Members", **params)
 
 
 def list_invitations(client):
-    return paginate(client, "list_invitations", MaxResults=PAGE_SIZE).get("Invitations", [])
+    return paginate(client, "list_invitations", "Invitations", MaxResults=PAGE_SIZE)
 
 
 def list_organization_admin_accounts(client):
-    return paginate(client, "list_organization_admin_accounts", MaxResults=PAGE_SIZE).get("AdminAccounts", [])
+    return paginate(client, "list_organization_admin_accounts", "AdminAccounts", MaxResults=PAGE_SIZE)
 
 
 def list_publishing_destinations(client, detector_id):
-    """Every destination of the detector; botocore has no paginator for this one."""
-    return paginate_by_token(
-        client.list_publishing_destinations, "Destinations", DetectorId=detector_id, MaxResults=PAGE_SIZE
-    )
+    """Every destination of the detector (botocore has no paginator for this one)."""
+    return paginate(client, "list_publishing_destinations", "Destinations", DetectorId=detector_id,
+                    MaxResults=PAGE_SIZE)
 
 
 def describe_organization_configuration(client, detector_id):
-    """DescribeOrganizationConfiguration with its Features pages merged (NextToken by hand)."""
+    """DescribeOrganizationConfiguration with its Features pages merged."""
     merged = None
-    token = None
-    while True:
-        params = {"DetectorId": detector_id, "MaxResults": PAGE_SIZE}
-        if token:
-            params["NextToken"] = token
-        page = client.describe_organization_configuration(aws_retry=True, **params)
+    for page in pages(client, "describe_organization_configuration", DetectorId=detector_id, MaxResults=PAGE_SIZE):
         page.pop("ResponseMetadata", None)
         if merged is None:
             merged = page
             merged["Features"] = list(page.get("Features") or [])
         else:
             merged["Features"].extend(page.get("Features") or [])
-        token = page.get("NextToken")
-        if not token:
-            merged.pop("NextToken", None)
-            return merged
+    merged.pop("NextToken", None)
+    return merged
 
 
 def wait_or_explain(fetch, ready, timeout, description, delay=DEFAULT_WAIT_DELAY):

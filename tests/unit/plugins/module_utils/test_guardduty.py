@@ -6,8 +6,8 @@ from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GUARDDUTY_RETRY,
     GuardDutyError,
     advice_for,
     describe_organization_configuration,
@@ -29,7 +29,7 @@ def stubbed():
         "guardduty", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
     with Stubber(raw) as stubber:
-        yield RetryingBotoClientWrapper(raw, GUARDDUTY_RETRY), stubber
+        yield RetryingBotoClientWrapper(raw, AWS_RETRY), stubber
         stubber.assert_no_pending_responses()
 
 
@@ -122,7 +122,7 @@ def test_throttling_and_server_errors_are_retried(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda _seconds: None)
     calls = []
 
-    @GUARDDUTY_RETRY
+    @AWS_RETRY
     def flaky():
         calls.append(1)
         if len(calls) == 1:
@@ -139,7 +139,7 @@ def test_bad_requests_are_not_retried(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda _seconds: None)
     calls = []
 
-    @GUARDDUTY_RETRY
+    @AWS_RETRY
     def refused():
         calls.append(1)
         raise client_error("CreateMembers", "invalid")
