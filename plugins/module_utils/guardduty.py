@@ -37,6 +37,10 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
 # GuardDuty's documented page size limits (ListMembers 1-50, other lists 1-50).
 PAGE_SIZE = 50
 
+# What an onboarding changed on a detector it adopted, kept on the detector itself (a tag survives
+# AWX's throwaway job directories, a local file does not), so that offboarding can put it back.
+PREVIOUS_FREQUENCY_TAG = "radiant:previous-finding-publishing-frequency"
+
 DEFAULT_WAIT_TIMEOUT = 120
 DEFAULT_WAIT_DELAY = 2
 
@@ -438,12 +442,15 @@ def detector_result(detector):
 
 
 def ensure_detector(client, region, enable=True, frequency=None, features=None, purge_features=False,
-                    check_mode=False):
+                    check_mode=False, record_previous=False):
     """Make the region's detector match; adopt an existing one, never create a second.
 
     ``enable``/``frequency`` None leave the current value alone; ``features`` is the
-    normalised desired map. Returns a dict: changed, created, before, after (views),
-    detector (raw, as AWS reports it after the change; None in check mode on create).
+    normalised desired map. ``record_previous``: when the frequency of an adopted detector
+    changes, its previous value goes into the tag PREVIOUS_FREQUENCY_TAG, unless one is there
+    already (the value before the first onboarding wins). Returns a dict: changed, created,
+    before, after (views), detector (raw, as AWS reports it after the change; None in check
+    mode on create).
     """
     features = features or {}
     context = {"region": region}
@@ -491,8 +498,51 @@ def ensure_detector(client, region, enable=True, frequency=None, features=None, 
         after["finding_publishing_frequency"] = frequency
     if not check_mode:
         context["detector_id"] = detector_id
+        if record_previous and "FindingPublishingFrequency" in params:
+            _record_previous_frequency(client, region, detector)
         _aws_call("update the GuardDuty detector {0} in {1}".format(detector_id, region), context,
                   client.update_detector, DetectorId=detector_id, **params)
+        detector = get_detector(client, detector_id, region)
+        after = detector_view(detector)
+    return {"changed": True, "created": False, "before": before, "after": after, "detector": detector}
+
+
+def _detector_arn_of(detector, region):
+    return detector_arn(region, account_of_detector(detector), detector["DetectorId"])
+
+
+def _record_previous_frequency(client, region, detector):
+    """Tag the detector with its frequency before the change (tagged first: never lose it)."""
+    if PREVIOUS_FREQUENCY_TAG in (detector.get("Tags") or {}):
+        return
+    detector_id = detector["DetectorId"]
+    _aws_call("record the previous settings of the GuardDuty detector {0} in {1}".format(detector_id, region),
+              {"region": region, "detector_id": detector_id}, client.tag_resource,
+              ResourceArn=_detector_arn_of(detector, region),
+              Tags={PREVIOUS_FREQUENCY_TAG: detector["FindingPublishingFrequency"]})
+
+
+def restore_detector(client, region, check_mode=False):
+    """Put back what ensure_detector(record_previous=True) recorded on the region's detector and
+    drop the record. Nothing to do without a detector or a record."""
+    detector_id = find_detector_id(client, region)
+    if detector_id is None:
+        return {"changed": False, "created": False, "before": None, "after": None, "detector": None}
+    detector = get_detector(client, detector_id, region)
+    before = detector_view(detector)
+    previous = (detector.get("Tags") or {}).get(PREVIOUS_FREQUENCY_TAG)
+    if previous is None:
+        return {"changed": False, "created": False, "before": before, "after": before, "detector": detector}
+    after = dict(before, finding_publishing_frequency=previous)
+    if not check_mode:
+        context = {"region": region, "detector_id": detector_id}
+        if previous != detector.get("FindingPublishingFrequency"):
+            _aws_call("restore the finding publishing frequency of the GuardDuty detector {0} in {1}".format(
+                detector_id, region), context, client.update_detector, DetectorId=detector_id,
+                FindingPublishingFrequency=previous)
+        _aws_call("remove the record of previous settings from the GuardDuty detector {0} in {1}".format(
+            detector_id, region), context, client.untag_resource, ResourceArn=_detector_arn_of(detector, region),
+            TagKeys=[PREVIOUS_FREQUENCY_TAG])
         detector = get_detector(client, detector_id, region)
         after = detector_view(detector)
     return {"changed": True, "created": False, "before": before, "after": after, "detector": detector}
