@@ -207,7 +207,7 @@ def delegated_admins(client, service_principal, caller=None):
     """Account ids registered as delegated administrator for ``service_principal``, sorted."""
     try:
         admins = paginate(client, "list_delegated_administrators", "DelegatedAdministrators",
-                           ServicePrincipal=service_principal)
+                          ServicePrincipal=service_principal)
     except (BotoCoreError, ClientError) as error:
         raise explain(error, "list the delegated administrators of {0}".format(service_principal), caller) from None
     return sorted(admin["Id"] for admin in admins)

@@ -232,8 +232,8 @@ def main():
         restore_previous_settings=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    if module.params["restore_previous_settings"] and (module.params["finding_publishing_frequency"]
-                                                        or module.params["features"]):
+    restore = module.params["restore_previous_settings"]
+    if restore and (module.params["finding_publishing_frequency"] or module.params["features"]):
         module.fail_json(msg="restore_previous_settings puts back the recorded settings: leave out "
                              "finding_publishing_frequency and features")
     region = module.region
