@@ -112,8 +112,8 @@ except ImportError:  # ansible-core < 2.19 templates every inventory string anyw
         return value
 
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY, retry_config
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
     read_organization,
@@ -215,7 +215,7 @@ class InventoryModule(AWSInventoryBase):
 
     def _read(self):
         client = self.client("organizations", region=self.region or "us-east-1",
-                             retry_decorator=AWSRetry.jittered_backoff())
+                             retry_decorator=AWS_RETRY, config=retry_config())
         try:
             return read_organization(client)
         except OrganizationsError as error:

@@ -13,11 +13,6 @@ __metaclass__ = type
 
 import re
 
-try:
-    from botocore.exceptions import ClientError
-except ImportError:
-    ClientError = None  # AnsibleAWSModule reports the missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
@@ -325,12 +320,6 @@ def read_tags(client, trail_arn):
 
 
 # -- errors ------------------------------------------------------------------------------
-
-
-def error_code_of(exception):
-    if ClientError is not None and isinstance(exception, ClientError):
-        return exception.response.get("Error", {}).get("Code", "")
-    return ""
 
 
 def explain_trail_error(code, context):

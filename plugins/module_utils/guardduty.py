@@ -3,12 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """GuardDuty logic every module of this collection shares, written once.
 
-- the retrying client (jittered backoff on throttling and 5xx, ``aws_retry=True``);
+- the client, with the collection's retry policy (aws_calls: throttling and 5xx, ``aws_retry=True``);
 - the one table that turns GuardDuty's errors into messages saying what to fix
   (GuardDuty models only BadRequestException and InternalServerErrorException, so the
   cases are told apart by message);
 - finding and adopting the region's detector (never a second one);
-- paginated reads, including ListPublishingDestinations, which has no botocore paginator;
+- paginated reads (aws_calls.paginate, page by page through the retry policy);
 - bounded waits for states AWS reaches eventually.
 """
 
@@ -23,7 +23,7 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, pages, paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, wait_for
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     features_for_diff,
@@ -35,26 +35,19 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     split_exclusive,
 )
 
-# amazon.aws's AWSRetry knows EC2-style codes; GuardDuty (rest-json) throttles with
-# ThrottlingException / TooManyRequestsException and fails with InternalServerErrorException
-# (GuardDuty API reference, "Common errors"). Retry exactly those, as AWSRetry does for EC2.
-RETRYABLE_ERROR_CODES = [
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "InternalServerErrorException",
-    "ServiceUnavailableException",
-]
-GUARDDUTY_RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=RETRYABLE_ERROR_CODES)
-
 # GuardDuty's documented page size limits (ListMembers 1-50, other lists 1-50).
 PAGE_SIZE = 50
+
+# What an onboarding changed on a detector it adopted, kept on the detector itself (a tag survives
+# AWX's throwaway job directories, a local file does not), so that offboarding can put it back.
+PREVIOUS_FREQUENCY_TAG = "radiant:previous-finding-publishing-frequency"
 
 DEFAULT_WAIT_TIMEOUT = 120
 DEFAULT_WAIT_DELAY = 2
 
 
 def guardduty_client(module):
-    return module.client("guardduty", retry_decorator=GUARDDUTY_RETRY)
+    return aws_client(module, "guardduty")
 
 
 class GuardDutyError(Exception):
@@ -315,27 +308,8 @@ def unprocessed_message(unprocessed, action, context=None):
 # --------------------------------------------------------------------------------------
 # Reads
 # --------------------------------------------------------------------------------------
-@GUARDDUTY_RETRY
-def paginate(client, name, **params):
-    return client.get_paginator(name).paginate(**params).build_full_result()
-
-
-def paginate_by_token(call, result_key, **params):
-    """Page through an operation that botocore gives no paginator (NextToken by hand)."""
-    items = []
-    token = None
-    while True:
-        if token:
-            params["NextToken"] = token
-        page = call(aws_retry=True, **params)
-        items.extend(page.get(result_key) or [])
-        token = page.get("NextToken")
-        if not token:
-            return items
-
-
 def list_detector_ids(client):
-    return paginate(client, "list_detectors").get("DetectorIds", [])
+    return paginate(client, "list_detectors", "DetectorIds")
 
 
 def find_detector_id(client, region=None):
@@ -389,43 +363,35 @@ def list_members(client, detector_id, only_associated=False):
         params["OnlyAssociated"] = "true"
     else:
         params["OnlyAssociated"] = "false"
-    return paginate(client, "list_members", **params).get("Members", [])
+    return paginate(client, "list_members", "Members", **params)
 
 
 def list_invitations(client):
-    return paginate(client, "list_invitations", MaxResults=PAGE_SIZE).get("Invitations", [])
+    return paginate(client, "list_invitations", "Invitations", MaxResults=PAGE_SIZE)
 
 
 def list_organization_admin_accounts(client):
-    return paginate(client, "list_organization_admin_accounts", MaxResults=PAGE_SIZE).get("AdminAccounts", [])
+    return paginate(client, "list_organization_admin_accounts", "AdminAccounts", MaxResults=PAGE_SIZE)
 
 
 def list_publishing_destinations(client, detector_id):
-    """Every destination of the detector; botocore has no paginator for this one."""
-    return paginate_by_token(
-        client.list_publishing_destinations, "Destinations", DetectorId=detector_id, MaxResults=PAGE_SIZE
-    )
+    """Every destination of the detector (botocore has no paginator for this one)."""
+    return paginate(client, "list_publishing_destinations", "Destinations", DetectorId=detector_id,
+                    MaxResults=PAGE_SIZE)
 
 
 def describe_organization_configuration(client, detector_id):
-    """DescribeOrganizationConfiguration with its Features pages merged (NextToken by hand)."""
+    """DescribeOrganizationConfiguration with its Features pages merged."""
     merged = None
-    token = None
-    while True:
-        params = {"DetectorId": detector_id, "MaxResults": PAGE_SIZE}
-        if token:
-            params["NextToken"] = token
-        page = client.describe_organization_configuration(aws_retry=True, **params)
+    for page in pages(client, "describe_organization_configuration", DetectorId=detector_id, MaxResults=PAGE_SIZE):
         page.pop("ResponseMetadata", None)
         if merged is None:
             merged = page
             merged["Features"] = list(page.get("Features") or [])
         else:
             merged["Features"].extend(page.get("Features") or [])
-        token = page.get("NextToken")
-        if not token:
-            merged.pop("NextToken", None)
-            return merged
+    merged.pop("NextToken", None)
+    return merged
 
 
 def wait_or_explain(fetch, ready, timeout, description, delay=DEFAULT_WAIT_DELAY):
@@ -477,12 +443,15 @@ def detector_result(detector):
 
 
 def ensure_detector(client, region, enable=True, frequency=None, features=None, purge_features=False,
-                    check_mode=False):
+                    check_mode=False, record_previous=False):
     """Make the region's detector match; adopt an existing one, never create a second.
 
     ``enable``/``frequency`` None leave the current value alone; ``features`` is the
-    normalised desired map. Returns a dict: changed, created, before, after (views),
-    detector (raw, as AWS reports it after the change; None in check mode on create).
+    normalised desired map. ``record_previous``: when the frequency of an adopted detector
+    changes, its previous value goes into the tag PREVIOUS_FREQUENCY_TAG, unless one is there
+    already (the value before the first onboarding wins). Returns a dict: changed, created,
+    before, after (views), detector (raw, as AWS reports it after the change; None in check
+    mode on create).
     """
     features = features or {}
     context = {"region": region}
@@ -533,12 +502,55 @@ def ensure_detector(client, region, enable=True, frequency=None, features=None, 
         after["finding_publishing_frequency"] = frequency
     if not check_mode:
         context["detector_id"] = detector_id
+        if record_previous and "FindingPublishingFrequency" in params:
+            _record_previous_frequency(client, region, detector)
         for features_request in requests or [{}]:
             if features_request:
                 params["Features"] = features_to_api(features_request)
             _aws_call("update the GuardDuty detector {0} in {1}".format(detector_id, region), context,
                       client.update_detector, DetectorId=detector_id, **params)
             params = {}
+        detector = get_detector(client, detector_id, region)
+        after = detector_view(detector)
+    return {"changed": True, "created": False, "before": before, "after": after, "detector": detector}
+
+
+def _detector_arn_of(detector, region):
+    return detector_arn(region, account_of_detector(detector), detector["DetectorId"])
+
+
+def _record_previous_frequency(client, region, detector):
+    """Tag the detector with its frequency before the change (tagged first: never lose it)."""
+    if PREVIOUS_FREQUENCY_TAG in (detector.get("Tags") or {}):
+        return
+    detector_id = detector["DetectorId"]
+    _aws_call("record the previous settings of the GuardDuty detector {0} in {1}".format(detector_id, region),
+              {"region": region, "detector_id": detector_id}, client.tag_resource,
+              ResourceArn=_detector_arn_of(detector, region),
+              Tags={PREVIOUS_FREQUENCY_TAG: detector["FindingPublishingFrequency"]})
+
+
+def restore_detector(client, region, check_mode=False):
+    """Put back what ensure_detector(record_previous=True) recorded on the region's detector and
+    drop the record. Nothing to do without a detector or a record."""
+    detector_id = find_detector_id(client, region)
+    if detector_id is None:
+        return {"changed": False, "created": False, "before": None, "after": None, "detector": None}
+    detector = get_detector(client, detector_id, region)
+    before = detector_view(detector)
+    previous = (detector.get("Tags") or {}).get(PREVIOUS_FREQUENCY_TAG)
+    if previous is None:
+        return {"changed": False, "created": False, "before": before, "after": before, "detector": detector}
+    after = dict(before, finding_publishing_frequency=previous)
+    if not check_mode:
+        context = {"region": region, "detector_id": detector_id}
+        if previous != detector.get("FindingPublishingFrequency"):
+            _aws_call("restore the finding publishing frequency of the GuardDuty detector {0} in {1}".format(
+                detector_id, region), context, client.update_detector, DetectorId=detector_id,
+                FindingPublishingFrequency=previous)
+        _aws_call("remove the record of previous settings from the GuardDuty detector {0} in {1}".format(
+            detector_id, region), context, client.untag_resource, ResourceArn=_detector_arn_of(detector, region),
+            TagKeys=[PREVIOUS_FREQUENCY_TAG])
         detector = get_detector(client, detector_id, region)
         after = detector_view(detector)
     return {"changed": True, "created": False, "before": before, "after": after, "detector": detector}

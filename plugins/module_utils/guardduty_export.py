@@ -20,6 +20,7 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     BUCKET_POLICY_ADVICE,
     KEY_POLICY_ADVICE,
@@ -30,7 +31,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty i
     explain,
     get_detector,
     list_publishing_destinations,
-    paginate,
     require_detector_id,
     wait_or_explain,
 )
@@ -223,7 +223,7 @@ def _finding_ids(client, detector_id, finding_types, region):
     if finding_types:
         params["FindingCriteria"] = {"Criterion": {"type": {"Eq": list(finding_types)}}}
     try:
-        return paginate(client, "list_findings", **params).get("FindingIds", [])
+        return paginate(client, "list_findings", "FindingIds", **params)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         raise explain(e, "list GuardDuty findings in {0}".format(region),
                       {"region": region, "detector_id": detector_id}) from e

@@ -27,9 +27,8 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import botocore_config, retrying
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GUARDDUTY_RETRY,
     GuardDutyError,
     detector_arn,
     error_message,
@@ -40,7 +39,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_e
     ensure_publishing_destination,
 )
 
-STS_RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["Throttling"])
 DEFAULT_SESSION_NAME = "radiant-onboarding"
 DEFAULT_MAX_WORKERS = 16
 # How many failures the module's message spells out (all are returned in ``errors``).
@@ -51,8 +49,10 @@ class AccountClients:
     """GuardDuty clients for many accounts and regions from one boto3 session.
 
     ``connect_params`` are amazon.aws's connection parameters (get_aws_connection_info): the
-    caller's own credentials or profile, ``verify`` and ``aws_config``. boto3 sessions are not
-    thread-safe, so creating a client holds a lock; the clients themselves are.
+    caller's own credentials or profile, ``verify`` and ``aws_config`` (merged over the collection's
+    retry policy, aws_calls.RETRY_CONFIG, like every client); ``sts_client`` comes from
+    aws_calls.aws_client. boto3 sessions are not thread-safe, so creating a client holds a
+    lock; the clients themselves are.
     """
 
     def __init__(self, sts_client, endpoint_url=None, connect_params=None, session_name=DEFAULT_SESSION_NAME):
@@ -60,7 +60,7 @@ class AccountClients:
         self._session = boto3.session.Session(profile_name=params.pop("profile_name", None))
         self._own_credentials = {name: params.pop(name, None) for name in
                                  ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")}
-        self._config = params.pop("aws_config", None)
+        self._config = botocore_config(params.pop("aws_config", None))
         self._verify = params.pop("verify", None)
         self._endpoint_url = endpoint_url
         self._sts = sts_client
@@ -91,7 +91,7 @@ class AccountClients:
         with self._lock:
             client = self._session.client("guardduty", region_name=region, endpoint_url=self._endpoint_url,
                                           config=self._config, verify=self._verify, **credentials)
-        return RetryingBotoClientWrapper(client, GUARDDUTY_RETRY)
+        return retrying(client)
 
 
 def _entry(account_id, region, detector_id=None, destination=None, changed=False, error=None):

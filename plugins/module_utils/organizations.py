@@ -24,10 +24,10 @@ except ImportError:
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code, paginate
 
 # Parents read at the same time while walking the OU tree (Organizations throttles bursts;
-# the retrying paginator backs off when it does).
+# aws_calls.paginate retries each page when it does).
 WALK_WORKERS = 4
 
 MANAGEMENT_ONLY_HINT = (
@@ -49,10 +49,6 @@ class OrganizationsError(Exception):
         self.error = error
 
 
-def _error_code(error):
-    return getattr(error, "response", {}).get("Error", {}).get("Code", "")
-
-
 def explain(error, action, caller=None):
     """An OrganizationsError whose message tells a wrong-account call from other failures.
 
@@ -60,7 +56,7 @@ def explain(error, action, caller=None):
     AccessDeniedException for a member account (Organizations API Reference, "Common
     errors"); both mean "not the management account" to a user of this collection.
     """
-    code = _error_code(error)
+    code = error_code(error)
     who = _caller_id(caller) if code in ("AWSOrganizationsNotInUseException", "AccessDeniedException") else None
     if code == "AWSOrganizationsNotInUseException":
         return OrganizationsError(
@@ -82,15 +78,6 @@ def _caller_id(caller):
         except Exception:  # naming the caller is a courtesy; never hide the real error
             caller = None
     return caller or "unknown"
-
-
-@AWSRetry.jittered_backoff()
-def _paginate(client, operation, result_key, **params):
-    paginator = client.get_paginator(operation)
-    items = []
-    for page in paginator.paginate(**params):
-        items.extend(page.get(result_key, []))
-    return items
 
 
 def account_record(account, ou_id, ou_path):
@@ -122,7 +109,7 @@ def read_organization(client, caller=None):
     except (BotoCoreError, ClientError) as error:
         raise explain(error, "describe the organization", caller) from None
     try:
-        roots = _paginate(client, "list_roots", "Roots")
+        roots = paginate(client, "list_roots", "Roots")
         root_id = roots[0]["Id"]
         ous, accounts = walk_tree(client, root_id)
     except (BotoCoreError, ClientError) as error:
@@ -146,12 +133,12 @@ def _read_parent(client, parent):
     """Accounts and child OUs of one parent: ``parent`` is (id, path, OU ids from the root)."""
     parent_id, parent_path, parent_ids = parent
     accounts = []
-    for account in _paginate(client, "list_accounts_for_parent", "Accounts", ParentId=parent_id):
+    for account in paginate(client, "list_accounts_for_parent", "Accounts", ParentId=parent_id):
         record = account_record(account, parent_id if parent_path else None, parent_path)
         record["ou_ids"] = list(parent_ids)
         accounts.append(record)
     ous = []
-    for ou in _paginate(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id):
+    for ou in paginate(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id):
         path = "{0}/{1}".format(parent_path, ou["Name"]) if parent_path else ou["Name"]
         ous.append({"id": ou["Id"], "arn": ou.get("Arn"), "name": ou["Name"], "path": path, "parent_id": parent_id})
     return accounts, ous
@@ -185,7 +172,7 @@ def walk_tree(client, root_id, workers=WALK_WORKERS):
 def enabled_service_principals(client, caller=None):
     """The service principals with trusted access enabled, sorted."""
     try:
-        services = _paginate(client, "list_aws_service_access_for_organization", "EnabledServicePrincipals")
+        services = paginate(client, "list_aws_service_access_for_organization", "EnabledServicePrincipals")
     except (BotoCoreError, ClientError) as error:
         raise explain(error, "list the services with trusted access", caller) from None
     return sorted(service["ServicePrincipal"] for service in services)
@@ -219,8 +206,8 @@ def set_trusted_access(client, principals, state, caller=None):
 def delegated_admins(client, service_principal, caller=None):
     """Account ids registered as delegated administrator for ``service_principal``, sorted."""
     try:
-        admins = _paginate(client, "list_delegated_administrators", "DelegatedAdministrators",
-                           ServicePrincipal=service_principal)
+        admins = paginate(client, "list_delegated_administrators", "DelegatedAdministrators",
+                          ServicePrincipal=service_principal)
     except (BotoCoreError, ClientError) as error:
         raise explain(error, "list the delegated administrators of {0}".format(service_principal), caller) from None
     return sorted(admin["Id"] for admin in admins)

@@ -21,6 +21,7 @@ import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code
 
 S3_BUCKET = "s3_bucket"
 KMS_KEY = "kms_key"
@@ -327,10 +328,6 @@ def write_backup(policy, path):
 
 # -- AWS: read and write each resource type's policy ------------------------------------------
 
-def _error_code(error):
-    return getattr(error, "response", {}).get("Error", {}).get("Code", "")
-
-
 class ResourceNotFound(Exception):
     pass
 
@@ -350,7 +347,7 @@ def region_of(resource_type, resource):
 class ResourcePolicyStore:
     """Read, write and delete the policy of one resource through a boto3 client.
 
-    ``client`` should be wrapped for retries (module.client(..., retry_decorator=...)).
+    ``client`` comes from aws_calls.aws_client (the retry policy).
     """
 
     def __init__(self, client, resource_type, resource):
@@ -388,9 +385,9 @@ class ResourcePolicyStore:
         try:
             response = self.client.get_bucket_policy(aws_retry=True, Bucket=self.resource)
         except ClientError as error:
-            if _error_code(error) == "NoSuchBucketPolicy":
+            if error_code(error) == "NoSuchBucketPolicy":
                 return None
-            if _error_code(error) == "NoSuchBucket":
+            if error_code(error) == "NoSuchBucket":
                 raise ResourceNotFound("S3 bucket {0!r} does not exist".format(self.resource)) from None
             raise
         return parse_policy(response.get("Policy"))
@@ -407,7 +404,7 @@ class ResourcePolicyStore:
             try:
                 metadata = self.client.describe_key(aws_retry=True, KeyId=candidate)["KeyMetadata"]
             except ClientError as error:
-                if _error_code(error) == "NotFoundException":
+                if error_code(error) == "NotFoundException":
                     continue
                 raise
             self.arn = metadata["Arn"]
@@ -422,7 +419,7 @@ class ResourcePolicyStore:
         try:
             attributes = self.client.get_topic_attributes(aws_retry=True, TopicArn=self.resource)["Attributes"]
         except ClientError as error:
-            if _error_code(error) == "NotFound":
+            if error_code(error) == "NotFound":
                 raise ResourceNotFound("SNS topic {0!r} does not exist".format(self.resource)) from None
             raise
         # Every topic has a policy (AWS's default one when nobody set another).

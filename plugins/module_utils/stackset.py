@@ -20,12 +20,12 @@ import time
 import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import wait_for
 
 OPERATION_FINAL_STATES = ("SUCCEEDED", "FAILED", "STOPPED")
@@ -201,11 +201,6 @@ def account_state(account):
     return account.get("State") or account.get("Status") or ""
 
 
-@AWSRetry.jittered_backoff()
-def _paginate(client, operation, **kwargs):
-    return client.get_paginator(operation).paginate(**kwargs).build_full_result()
-
-
 def accounts_under(organizations_client, ou_ids):
     """Every account beneath the given roots/OUs, nested OUs included: {account id: state}."""
     accounts = {}
@@ -216,15 +211,16 @@ def accounts_under(organizations_client, ou_ids):
         if parent in visited:
             continue
         visited.add(parent)
-        for account in _paginate(organizations_client, "list_accounts_for_parent", ParentId=parent).get("Accounts", []):
+        for account in paginate(organizations_client, "list_accounts_for_parent", "Accounts", ParentId=parent):
             accounts[account["Id"]] = account_state(account)
-        children = _paginate(organizations_client, "list_organizational_units_for_parent", ParentId=parent)
-        pending.extend(ou["Id"] for ou in children.get("OrganizationalUnits", []))
+        children = paginate(organizations_client, "list_organizational_units_for_parent", "OrganizationalUnits",
+                            ParentId=parent)
+        pending.extend(ou["Id"] for ou in children)
     return accounts
 
 
 def organization_root_id(organizations_client):
-    return _paginate(organizations_client, "list_roots")["Roots"][0]["Id"]
+    return paginate(organizations_client, "list_roots", "Roots")[0]["Id"]
 
 
 def management_account_id(organizations_client):
@@ -372,15 +368,15 @@ def describe_stack_set(client, name, call_as=None):
 
 
 def list_stack_instances(client, name, call_as=None):
-    return _paginate(client, "list_stack_instances", StackSetName=name, **call_as_kwargs(call_as)).get("Summaries", [])
+    return paginate(client, "list_stack_instances", "Summaries", StackSetName=name, **call_as_kwargs(call_as))
 
 
 def operation_failures(client, name, operation_id, call_as=None):
     """Per account and region results of an operation that did not succeed."""
-    results = _paginate(
-        client, "list_stack_set_operation_results", StackSetName=name, OperationId=operation_id,
+    results = paginate(
+        client, "list_stack_set_operation_results", "Summaries", StackSetName=name, OperationId=operation_id,
         **call_as_kwargs(call_as)
-    ).get("Summaries", [])
+    )
     return [
         {
             "account": result.get("Account"),
@@ -428,8 +424,8 @@ def wait_for_operation(client, name, operation_id, timeout, call_as=None, sleep=
 
 def running_operations(client, name, call_as=None):
     """The stack set's operations that are still running (an auto-deployment's included)."""
-    summaries = _paginate(client, "list_stack_set_operations", StackSetName=name, **call_as_kwargs(call_as))
-    return [op for op in summaries.get("Summaries", []) if op.get("Status") in OPERATION_ACTIVE_STATES]
+    summaries = paginate(client, "list_stack_set_operations", "Summaries", StackSetName=name, **call_as_kwargs(call_as))
+    return [op for op in summaries if op.get("Status") in OPERATION_ACTIVE_STATES]
 
 
 def wait_until_idle(client, name, timeout, call_as=None, sleep=None, clock=time.monotonic):

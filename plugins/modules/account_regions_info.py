@@ -86,7 +86,7 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
     REGION_USABLE_STATUSES,
 )
@@ -99,10 +99,9 @@ TRUSTED_ACCESS_HINT = (
 
 def list_region_statuses(client, account_id=None):
     params = {"AccountId": account_id} if account_id else {}
-    paginator = client.get_paginator("list_regions")
     # 50 per page (the API's maximum): one call covers today's 30-odd Regions.
-    pages = paginator.paginate(PaginationConfig={"PageSize": 50}, **params).build_full_result()
-    return dict((region["RegionName"], region["RegionOptStatus"]) for region in pages.get("Regions", []))
+    regions = paginate(client, "list_regions", "Regions", MaxResults=50, **params)
+    return dict((region["RegionName"], region["RegionOptStatus"]) for region in regions)
 
 
 def main():
@@ -113,16 +112,14 @@ def main():
         ),
         supports_check_mode=True,
     )
-    retry = AWSRetry.jittered_backoff()
-    account = module.client("account", retry_decorator=retry)
-    sts = module.client("sts", retry_decorator=retry)
-    list_regions = retry(list_region_statuses)
+    account = aws_client(module, "account")
+    sts = aws_client(module, "sts")
     try:
         caller = sts.get_caller_identity(aws_retry=True)["Account"]
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         module.fail_json_aws(error, msg="Unable to identify the calling account")
     try:
-        own = list_regions(account)
+        own = list_region_statuses(account)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         module.fail_json_aws(error, msg="Unable to list the Regions of account {0}".format(caller))
     members = [account_id for account_id in module.params["account_ids"] if account_id != caller]
@@ -130,7 +127,7 @@ def main():
 
     def describe(account_id):
         try:
-            return account_id, list_regions(account, account_id), None
+            return account_id, list_region_statuses(account, account_id), None
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
             return account_id, None, error
 

@@ -338,12 +338,10 @@ except ImportError:
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import stackset as ss
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, diff_of
-
-RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ThrottlingException"])
 
 
 def stack_set_view(stack_set):
@@ -385,7 +383,7 @@ class StackSetManager:
         self.params = module.params
         self.name = module.params["name"]
         self.call_as = module.params["call_as"]
-        self.client = module.client("cloudformation", retry_decorator=RETRY)
+        self.client = aws_client(module, "cloudformation")
         self.operations = []
 
     # -- errors -------------------------------------------------------------------------
@@ -429,7 +427,7 @@ class StackSetManager:
         regions = self.params["regions"]
         if targets is None or regions is None:
             return plan
-        organizations = self.module.client("organizations", retry_decorator=RETRY)
+        organizations = aws_client(self.module, "organizations")
         try:
             ou_ids = targets["organizational_unit_ids"] or []
             if targets["whole_organization"]:

@@ -293,23 +293,20 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     compare_aws_tags,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import cloudtrail as ct
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, error_code
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
-
-# CloudTrail throttles with ThrottlingException, which AWSRetry's default list lacks.
-CLOUDTRAIL_RETRY = AWSRetry.jittered_backoff(retries=10, catch_extra_error_codes=["ThrottlingException"])
 
 
 class TrailManager:
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.client = module.client("cloudtrail", retry_decorator=CLOUDTRAIL_RETRY)
+        self.client = aws_client(module, "cloudtrail")
         self.partition = ct.partition_for_region(module.region)
         self.ref = self.params["trail_arn"] or self.params["name"]
         self.changed = False
@@ -327,7 +324,7 @@ class TrailManager:
                 return None, {}
             home = trail.get("HomeRegion")
             if home and home != self.module.region:
-                self.client = self.module.client("cloudtrail", region=home, retry_decorator=CLOUDTRAIL_RETRY)
+                self.client = aws_client(self.module, "cloudtrail", region=home)
             is_logging = ct.read_is_logging(self.client, self.ref)
             advanced, basic = ct.read_event_selectors(self.client, self.ref)
             self.current_advanced = advanced
@@ -339,7 +336,7 @@ class TrailManager:
     def caller_account(self):
         if self._caller_account is None:
             try:
-                sts = self.module.client("sts", retry_decorator=AWSRetry.jittered_backoff())
+                sts = aws_client(self.module, "sts")
                 self._caller_account = sts.get_caller_identity(aws_retry=True)["Account"]
             except AWS_ERRORS:
                 self._caller_account = ""
@@ -347,7 +344,7 @@ class TrailManager:
 
     def organization_id(self):
         try:
-            organizations = self.module.client("organizations", retry_decorator=AWSRetry.jittered_backoff())
+            organizations = aws_client(self.module, "organizations")
             return organizations.describe_organization(aws_retry=True)["Organization"]["Id"]
         except AWS_ERRORS:
             return None
@@ -358,8 +355,7 @@ class TrailManager:
         if not wanted or wanted == current_key:
             return None
         try:
-            kms = self.module.client("kms", region=self.client.meta.region_name,
-                                     retry_decorator=AWSRetry.jittered_backoff())
+            kms = aws_client(self.module, "kms", region=self.client.meta.region_name)
             return kms.describe_key(KeyId=wanted, aws_retry=True)["KeyMetadata"]["Arn"]
         except AWS_ERRORS:
             return None  # CloudTrail will say what is wrong with the key
@@ -385,7 +381,7 @@ class TrailManager:
 
     # -- errors -----------------------------------------------------------------------
     def fail(self, error, action, trail_arn=None):
-        code = ct.error_code_of(error)
+        code = error_code(error)
         is_org = self.params["is_organization_trail"]
         context = {
             "trail_name": self.params["name"] or (self.ref.rsplit("/", 1)[-1] if self.ref else None),

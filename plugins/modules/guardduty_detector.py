@@ -57,6 +57,20 @@ options:
       - GuardDuty's foundational sources (CloudTrail, DNS logs, VPC flow logs) are always on and never touched.
     type: bool
     default: false
+  record_previous_settings:
+    description:
+      - When the module changes the finding publishing frequency of an existing detector, keep the previous
+        value on the detector, in the tag C(radiant:previous-finding-publishing-frequency), so that
+        O(restore_previous_settings=true) can put it back. A tag already there is kept (it holds the value from
+        before the first change).
+    type: bool
+    default: false
+  restore_previous_settings:
+    description:
+      - Put back the finding publishing frequency that O(record_previous_settings=true) recorded and remove the tag;
+        no change when there is no detector or no record. The other options but O(state=present) are not used.
+    type: bool
+    default: false
 notes:
   - Check mode makes no write call and reports what would change; with C(--diff) the diff shows
     the detector before and after.
@@ -101,6 +115,17 @@ EXAMPLES = r"""
     features:
       - name: S3_DATA_EVENTS
         status: DISABLED
+
+- name: Onboarding - 15-minute exports, remembering a customer detector's own frequency
+  radiant.aws_onboarding.guardduty_detector:
+    region: us-east-1
+    finding_publishing_frequency: FIFTEEN_MINUTES
+    record_previous_settings: true
+
+- name: Offboarding - give the customer detector its own frequency back
+  radiant.aws_onboarding.guardduty_detector:
+    region: us-east-1
+    restore_previous_settings: true
 
 - name: Suspend GuardDuty in a region
   radiant.aws_onboarding.guardduty_detector:
@@ -186,6 +211,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty i
     ensure_detector,
     fail,
     guardduty_client,
+    restore_detector,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     FeatureError,
@@ -202,14 +228,22 @@ def main():
         finding_publishing_frequency=dict(type="str", choices=["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]),
         features=feature_option_spec("status"),
         purge_features=dict(type="bool", default=False),
+        record_previous_settings=dict(type="bool", default=False),
+        restore_previous_settings=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    restore = module.params["restore_previous_settings"]
+    if restore and (module.params["finding_publishing_frequency"] or module.params["features"]):
+        module.fail_json(msg="restore_previous_settings puts back the recorded settings: leave out "
+                             "finding_publishing_frequency and features")
     region = module.region
     client = guardduty_client(module)
     try:
         if module.params["state"] == "absent":
             outcome = delete_detector(client, region, check_mode=module.check_mode)
             outcome["created"] = False
+        elif module.params["restore_previous_settings"]:
+            outcome = restore_detector(client, region, check_mode=module.check_mode)
         else:
             features = features_from_params(module.params["features"])
             check_exclusive(features)
@@ -221,6 +255,7 @@ def main():
                 features=features,
                 purge_features=module.params["purge_features"],
                 check_mode=module.check_mode,
+                record_previous=module.params["record_previous_settings"],
             )
     except FeatureError as e:
         module.fail_json(msg=str(e))

@@ -179,11 +179,11 @@ errors:
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_member_destinations import (
     DEFAULT_MAX_WORKERS,
     DEFAULT_SESSION_NAME,
-    STS_RETRY,
     AccountClients,
     converge_accounts,
     failure_message,
@@ -209,7 +209,7 @@ def main():
         required_if=[("state", "present", ["destination_arn", "kms_key_arn"])],
     )
     _region, endpoint_url, connect_params = get_aws_connection_info(module)
-    clients = AccountClients(module.client("sts", retry_decorator=STS_RETRY), endpoint_url=endpoint_url,
+    clients = AccountClients(aws_client(module, "sts"), endpoint_url=endpoint_url,
                              connect_params=connect_params, session_name=module.params["role_session_name"])
     outcome = converge_accounts(
         clients,

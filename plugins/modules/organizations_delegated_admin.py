@@ -86,7 +86,7 @@ deregistered:
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
@@ -108,10 +108,10 @@ def main():
     principal = module.params["service_principal"]
     if not re.match(r"^\d{12}$", account_id):
         module.fail_json(msg="account_id must be 12 digits, got {0!r}".format(account_id))
-    client = module.client("organizations", retry_decorator=AWSRetry.jittered_backoff())
+    client = aws_client(module, "organizations")
 
     def caller():
-        return module.client("sts").get_caller_identity()["Account"]
+        return aws_client(module, "sts").get_caller_identity(aws_retry=True)["Account"]
 
     try:
         before = delegated_admins(client, principal, caller)

@@ -150,7 +150,7 @@ accounts:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
     read_organization,
@@ -159,10 +159,10 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizatio
 
 def main():
     module = AnsibleAWSModule(argument_spec={}, supports_check_mode=True)
-    client = module.client("organizations", retry_decorator=AWSRetry.jittered_backoff())
+    client = aws_client(module, "organizations")
 
     def caller():
-        return module.client("sts").get_caller_identity()["Account"]
+        return aws_client(module, "sts").get_caller_identity(aws_retry=True)["Account"]
 
     try:
         result = read_organization(client, caller)

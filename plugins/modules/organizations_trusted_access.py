@@ -67,7 +67,7 @@ changed_service_principals:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
@@ -84,10 +84,10 @@ def main():
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     state = module.params["state"]
-    client = module.client("organizations", retry_decorator=AWSRetry.jittered_backoff())
+    client = aws_client(module, "organizations")
 
     def caller():
-        return module.client("sts").get_caller_identity()["Account"]
+        return aws_client(module, "sts").get_caller_identity(aws_retry=True)["Account"]
 
     try:
         before = enabled_service_principals(client, caller)

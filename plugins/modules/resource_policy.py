@@ -170,7 +170,7 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
     RESOURCE_TYPES,
@@ -207,7 +207,7 @@ def main():
     client_args = {}
     if region_of(resource_type, resource):
         client_args["region"] = region_of(resource_type, resource)
-    client = module.client(_CLIENTS[resource_type], retry_decorator=AWSRetry.jittered_backoff(), **client_args)
+    client = aws_client(module, _CLIENTS[resource_type], **client_args)
     store = ResourcePolicyStore(client, resource_type, resource)
     try:
         current = store.read()

@@ -6,8 +6,8 @@ from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GUARDDUTY_RETRY,
     GuardDutyError,
     advice_for,
     describe_organization_configuration,
@@ -16,6 +16,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty i
     find_detector_id,
     is_not_delegated_admin,
     list_publishing_destinations,
+    restore_detector,
     unprocessed_message,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import features_from_params
@@ -29,7 +30,7 @@ def stubbed():
         "guardduty", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
     with Stubber(raw) as stubber:
-        yield RetryingBotoClientWrapper(raw, GUARDDUTY_RETRY), stubber
+        yield RetryingBotoClientWrapper(raw, AWS_RETRY), stubber
         stubber.assert_no_pending_responses()
 
 
@@ -122,7 +123,7 @@ def test_throttling_and_server_errors_are_retried(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda _seconds: None)
     calls = []
 
-    @GUARDDUTY_RETRY
+    @AWS_RETRY
     def flaky():
         calls.append(1)
         if len(calls) == 1:
@@ -139,7 +140,7 @@ def test_bad_requests_are_not_retried(monkeypatch):
     monkeypatch.setattr("time.sleep", lambda _seconds: None)
     calls = []
 
-    @GUARDDUTY_RETRY
+    @AWS_RETRY
     def refused():
         calls.append(1)
         raise client_error("CreateMembers", "invalid")
@@ -226,6 +227,69 @@ def test_existing_detector_is_adopted_and_only_the_difference_is_sent(stubbed):
     assert outcome["changed"] and not outcome["created"]
     assert outcome["before"]["features"]["EKS_AUDIT_LOGS"]["status"] == "ENABLED"
     assert outcome["after"]["features"]["EKS_AUDIT_LOGS"]["status"] == "DISABLED"
+
+
+CUSTOMER_DETECTOR = {
+    "ServiceRole": "arn:aws:iam::111122223333:role/aws-service-role/guardduty.amazonaws.com/X",
+    "Status": "ENABLED",
+    "FindingPublishingFrequency": "ONE_HOUR",
+    "Tags": {"owner": "customer"},
+}
+DETECTOR_ARN = "arn:aws:guardduty:us-east-1:111122223333:detector/" + DETECTOR
+FREQUENCY_TAG = "radiant:previous-finding-publishing-frequency"
+
+
+def test_an_adopted_detectors_frequency_is_recorded_before_it_changes(stubbed):
+    client, stubber = stubbed
+    stubber.add_response("list_detectors", {"DetectorIds": [DETECTOR]}, {})
+    stubber.add_response("get_detector", dict(CUSTOMER_DETECTOR), {"DetectorId": DETECTOR})
+    stubber.add_response("tag_resource", {}, {"ResourceArn": DETECTOR_ARN, "Tags": {FREQUENCY_TAG: "ONE_HOUR"}})
+    stubber.add_response("update_detector", {},
+                         {"DetectorId": DETECTOR, "FindingPublishingFrequency": "FIFTEEN_MINUTES"})
+    stubber.add_response("get_detector", dict(CUSTOMER_DETECTOR, FindingPublishingFrequency="FIFTEEN_MINUTES"),
+                         {"DetectorId": DETECTOR})
+    outcome = ensure_detector(client, "us-east-1", frequency="FIFTEEN_MINUTES", record_previous=True)
+    assert outcome["after"]["finding_publishing_frequency"] == "FIFTEEN_MINUTES"
+
+
+def test_a_record_already_there_is_kept(stubbed):
+    # Drift after the onboarding (SIX_HOURS) must not replace the customer's own ONE_HOUR.
+    client, stubber = stubbed
+    drifted = dict(CUSTOMER_DETECTOR, FindingPublishingFrequency="SIX_HOURS",
+                   Tags={"owner": "customer", FREQUENCY_TAG: "ONE_HOUR"})
+    stubber.add_response("list_detectors", {"DetectorIds": [DETECTOR]}, {})
+    stubber.add_response("get_detector", drifted, {"DetectorId": DETECTOR})
+    stubber.add_response("update_detector", {},
+                         {"DetectorId": DETECTOR, "FindingPublishingFrequency": "FIFTEEN_MINUTES"})
+    stubber.add_response("get_detector", dict(drifted, FindingPublishingFrequency="FIFTEEN_MINUTES"),
+                         {"DetectorId": DETECTOR})
+    ensure_detector(client, "us-east-1", frequency="FIFTEEN_MINUTES", record_previous=True)
+
+
+def test_restore_puts_the_recorded_frequency_back_and_drops_the_record(stubbed):
+    client, stubber = stubbed
+    onboarded = dict(CUSTOMER_DETECTOR, FindingPublishingFrequency="FIFTEEN_MINUTES",
+                     Tags={"owner": "customer", FREQUENCY_TAG: "ONE_HOUR"})
+    stubber.add_response("list_detectors", {"DetectorIds": [DETECTOR]}, {})
+    stubber.add_response("get_detector", onboarded, {"DetectorId": DETECTOR})
+    stubber.add_response("update_detector", {}, {"DetectorId": DETECTOR, "FindingPublishingFrequency": "ONE_HOUR"})
+    stubber.add_response("untag_resource", {}, {"ResourceArn": DETECTOR_ARN, "TagKeys": [FREQUENCY_TAG]})
+    stubber.add_response("get_detector", dict(CUSTOMER_DETECTOR), {"DetectorId": DETECTOR})
+    outcome = restore_detector(client, "us-east-1")
+    assert outcome["changed"]
+    assert outcome["before"]["finding_publishing_frequency"] == "FIFTEEN_MINUTES"
+    assert outcome["after"]["finding_publishing_frequency"] == "ONE_HOUR"
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_restore_without_a_record_or_in_check_mode_writes_nothing(stubbed, check_mode):
+    client, stubber = stubbed
+    stubber.add_response("list_detectors", {"DetectorIds": [DETECTOR]}, {})
+    recorded = dict(CUSTOMER_DETECTOR, Tags={FREQUENCY_TAG: "SIX_HOURS"})
+    stubber.add_response("get_detector", recorded if check_mode else dict(CUSTOMER_DETECTOR), {"DetectorId": DETECTOR})
+    outcome = restore_detector(client, "us-east-1", check_mode=check_mode)
+    assert outcome["changed"] == check_mode
+    assert outcome["after"]["finding_publishing_frequency"] == ("SIX_HOURS" if check_mode else "ONE_HOUR")
 
 
 def test_check_mode_reads_and_never_writes(stubbed):

@@ -5,11 +5,12 @@ import threading
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.stub import Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import guardduty_member_destinations as gmd
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import GUARDDUTY_RETRY
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY, RETRY_CONFIG
 
 BUCKET_ARN = "arn:aws:s3:::acme-guardduty-radiantsecurity"
 KEY_ARN = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -55,7 +56,7 @@ def _stubbed_guardduty(region, detector=True, destination=None):
                 "DestinationProperties": {"DestinationArn": destination, "KmsKeyArn": KEY_ARN}},
                 {"DetectorId": DETECTOR, "DestinationId": "d1"})
     stubber.activate()
-    return RetryingBotoClientWrapper(raw, GUARDDUTY_RETRY), stubber
+    return RetryingBotoClientWrapper(raw, AWS_RETRY), stubber
 
 
 def test_check_mode_reads_once_per_account_reports_detectors_and_plans_without_writes():
@@ -111,7 +112,7 @@ def test_a_region_error_names_the_account_and_region():
     with Stubber(raw) as stubber:
         stubber.add_client_error("list_detectors", "AccessDeniedException", "not authorized to perform ListDetectors",
                                  http_status_code=403)
-        clients = StubbedClients({("111111111111", "us-east-1"): RetryingBotoClientWrapper(raw, GUARDDUTY_RETRY)})
+        clients = StubbedClients({("111111111111", "us-east-1"): RetryingBotoClientWrapper(raw, AWS_RETRY)})
         outcome = gmd.converge_accounts(clients, [{"account_id": "111111111111"}], ["us-east-1"],
                                         destination_arn=BUCKET_ARN, kms_key_arn=KEY_ARN, check_mode=True)
     (error,) = outcome["errors"]
@@ -134,7 +135,7 @@ def test_account_clients_assume_once_and_build_clients_with_the_account_credenti
             "AccessKeyId": "ASIAEXAMPLEEXAMPLE", "SecretAccessKey": "secret", "SessionToken": "token",
             "Expiration": "2030-01-01T00:00:00Z"}},
             {"RoleArn": "arn:aws:iam::111111111111:role/R", "RoleSessionName": "radiant-onboarding"})
-        clients = gmd.AccountClients(RetryingBotoClientWrapper(sts, gmd.STS_RETRY),
+        clients = gmd.AccountClients(RetryingBotoClientWrapper(sts, AWS_RETRY),
                                      endpoint_url="http://127.0.0.1:9",
                                      connect_params={"aws_access_key_id": "own", "aws_secret_access_key": "own"})
         credentials = clients.credentials("111111111111", "arn:aws:iam::111111111111:role/R")
@@ -146,6 +147,19 @@ def test_account_clients_assume_once_and_build_clients_with_the_account_credenti
     assert guardduty.client.meta.region_name == "us-west-2"
     assert guardduty.client.meta.endpoint_url == "http://127.0.0.1:9"
     assert guardduty.client._request_signer._credentials.access_key == "ASIAEXAMPLEEXAMPLE"
+    # The role sessions' clients retry like every other client of the collection.
+    # (botocore turns max_attempts, the retries, into total_max_attempts, the first try included)
+    assert guardduty.client.meta.config.retries == {"mode": RETRY_CONFIG["retries"]["mode"],
+                                                    "total_max_attempts": RETRY_CONFIG["retries"]["max_attempts"] + 1}
+
+
+def test_account_clients_merge_the_users_aws_config_over_the_retry_policy():
+    clients = gmd.AccountClients(None, endpoint_url="http://127.0.0.1:9", connect_params={
+        "aws_access_key_id": "own", "aws_secret_access_key": "own",
+        "aws_config": Config(retries={"mode": "adaptive", "max_attempts": 12}, connect_timeout=7)})
+    guardduty = clients.guardduty(clients.credentials("123456789012", None), "us-east-1")
+    assert guardduty.client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 13}
+    assert guardduty.client.meta.config.connect_timeout == 7
 
 
 @pytest.mark.parametrize("workers", [1, 8])

@@ -6,9 +6,9 @@ from botocore.stub import Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import guardduty_members
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import wait_for
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GUARDDUTY_RETRY,
     GuardDutyError,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
@@ -39,7 +39,7 @@ def member(account_id, status, email=None):
 def stubbed():
     raw = boto3.client("guardduty", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     with Stubber(raw) as stubber:
-        yield MemberManager(RetryingBotoClientWrapper(raw, GUARDDUTY_RETRY), DETECTOR, "us-east-1"), stubber
+        yield MemberManager(RetryingBotoClientWrapper(raw, AWS_RETRY), DETECTOR, "us-east-1"), stubber
         stubber.assert_no_pending_responses()
 
 

@@ -6,18 +6,21 @@ from botocore.exceptions import ClientError
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import organizations as O
 
 
-class FakePaginator:
-    """Serves a list in pages of ``size`` like botocore's paginators; counts calls."""
+class FakeListOperation:
+    """Serves a list in pages of 20 with NextToken, like Organizations; counts calls."""
 
     def __init__(self, owner, operation):
         self.owner, self.operation = owner, operation
 
-    def paginate(self, **params):
+    def __call__(self, NextToken=None, **params):
         key, items = self.owner.data[self.operation](params)
         size = 20
-        for start in range(0, max(len(items), 1), size):
-            self.owner.calls.append(self.operation)
-            yield {key: items[start:start + size]}
+        start = int(NextToken or 0)
+        self.owner.calls.append(self.operation)
+        page = {key: items[start:start + size]}
+        if start + size < len(items):
+            page["NextToken"] = str(start + size)
+        return page
 
 
 class FakeOrganizations:
@@ -39,8 +42,10 @@ class FakeOrganizations:
             "list_roots": lambda p: ("Roots", [{"Id": "r-1"}]),
         }
 
-    def get_paginator(self, operation):
-        return FakePaginator(self, operation)
+    def __getattr__(self, operation):
+        if operation in self.__dict__.get("data", {}):
+            return FakeListOperation(self, operation)
+        raise AttributeError(operation)
 
     def describe_organization(self):
         self.calls.append("describe_organization")

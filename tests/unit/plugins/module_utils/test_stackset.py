@@ -8,20 +8,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common impo
 MANAGEMENT = "123456789012"
 
 
-class FakePaginator:
-    def __init__(self, pages):
-        self.pages = pages
-
-    def paginate(self, **kwargs):
-        outer = self
-
-        class Result:
-            def build_full_result(self):
-                return outer.pages(**kwargs)
-
-        return Result()
-
-
 class FakeOrganizations:
     """r-root > [ou-a > [ou-a1 > [ou-a1x]], ou-b]; the management account sits in the root."""
 
@@ -37,16 +23,17 @@ class FakeOrganizations:
     def __init__(self):
         self.calls = []
 
-    def get_paginator(self, operation):
-        def pages(ParentId=None):
-            self.calls.append((operation, ParentId))
-            if operation == "list_accounts_for_parent":
-                return {"Accounts": [{"Id": a, "Status": s} for a, s in self.accounts[ParentId]]}
-            if operation == "list_organizational_units_for_parent":
-                return {"OrganizationalUnits": [{"Id": o} for o in self.children[ParentId]]}
-            return {"Roots": [{"Id": "r-root"}]}
+    def list_accounts_for_parent(self, ParentId):
+        self.calls.append(("list_accounts_for_parent", ParentId))
+        return {"Accounts": [{"Id": a, "Status": s} for a, s in self.accounts[ParentId]]}
 
-        return FakePaginator(pages)
+    def list_organizational_units_for_parent(self, ParentId):
+        self.calls.append(("list_organizational_units_for_parent", ParentId))
+        return {"OrganizationalUnits": [{"Id": o} for o in self.children[ParentId]]}
+
+    def list_roots(self):
+        self.calls.append(("list_roots", None))
+        return {"Roots": [{"Id": "r-root"}]}
 
 
 def test_an_ou_target_reaches_every_account_in_nested_ous():
@@ -289,8 +276,8 @@ class FakeCloudFormation:
         status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
         return {"StackSetOperation": {"OperationId": OperationId, "Status": status}}
 
-    def get_paginator(self, operation):
-        return FakePaginator(lambda **kwargs: {"Summaries": self.results})
+    def list_stack_set_operation_results(self, **kwargs):
+        return {"Summaries": self.results}
 
 
 def test_wait_returns_the_finished_operation_backing_off():
@@ -371,20 +358,15 @@ def test_outdated_wanted_instances_are_redeployed_others_are_not():
 
 
 class FakeOperations:
-    """ListStackSetOperations pages: one list of summaries per call, the last one repeated."""
+    """ListStackSetOperations: one list of summaries per call, the last one repeated."""
 
     def __init__(self, listings):
         self.listings = list(listings)
         self.calls = 0
 
-    def get_paginator(self, operation):
-        assert operation == "list_stack_set_operations"
-
-        def pages(**_kwargs):
-            self.calls += 1
-            return {"Summaries": self.listings.pop(0) if len(self.listings) > 1 else self.listings[0]}
-
-        return FakePaginator(pages)
+    def list_stack_set_operations(self, aws_retry=False, **_kwargs):
+        self.calls += 1
+        return {"Summaries": self.listings.pop(0) if len(self.listings) > 1 else self.listings[0]}
 
 
 def test_waits_for_an_operation_already_running_and_names_it():

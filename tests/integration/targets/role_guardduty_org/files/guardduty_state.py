@@ -35,6 +35,7 @@ def detector(client):
         "id": ids[0],
         "status": found["Status"],
         "frequency": found.get("FindingPublishingFrequency"),
+        "tags": found.get("Tags") or {},
         "features": features_of(found),
     }
 

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How this collection calls AWS, written once: the retry policy, clients, pagination, error codes.
+
+Two layers, one policy:
+
+- botocore retries every HTTP request (each page of a list included) in its ``standard`` mode:
+  throttling codes and every 5xx, up to RETRY_CONFIG's attempts, with exponential backoff and
+  full jitter (AWS SDKs and Tools reference guide, "Retry behavior"). Every client this
+  collection builds gets RETRY_CONFIG; the roles hand the same dict to every module they call,
+  amazon.aws's and community.aws's too, as the common option ``aws_config``
+  (roles/radiant, ``radiant_aws_config``; a user's own ``aws_config`` wins).
+- AWSRetry (amazon.aws's decorator, ``aws_retry=True``) wraps whole calls for the few more
+  tries after botocore gives up, and for codes botocore does not know as transient
+  (RETRYABLE_ERROR_CODES, per service). Pagination goes page by page through it, so a
+  throttled page is asked again, not the whole list.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+try:
+    import botocore.config
+except ImportError:
+    pass  # reported by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
+
+# botocore's Config for every client; the roles' radiant_aws_config default is this same dict
+# (tests/unit checks that they agree). Standard mode retries throttling and 500/502/503/504;
+# max_attempts counts the retries (botocore: total_max_attempts = 11), with backoff up to 20 s.
+RETRY_CONFIG = {"retries": {"mode": "standard", "max_attempts": 10}}
+
+# What AWS answers when it throttles or fails on its side, per service (each service's API
+# reference, "Common errors" / "Errors"). amazon.aws's AWSRetry knows EC2's codes only.
+RETRYABLE_ERROR_CODES_BY_SERVICE = {
+    "any": ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
+            "InternalFailure", "InternalError", "ServiceUnavailable", "ServiceUnavailableException"],
+    "guardduty": ["InternalServerErrorException"],
+    "organizations": ["ServiceException"],
+    "kms": ["KMSInternalException"],
+    "sns": ["Throttled", "ThrottledException"],
+    "iam": ["ServiceFailure"],
+    "s3": ["SlowDown"],
+    "account": ["InternalServerException"],
+}
+RETRYABLE_ERROR_CODES = sorted(set(code for codes in RETRYABLE_ERROR_CODES_BY_SERVICE.values() for code in codes))
+
+# After botocore's own attempts, up to five tries of the whole call (AWSRetry counts tries), with jitter.
+AWS_RETRY = AWSRetry.jittered_backoff(retries=5, delay=2, max_delay=30, catch_extra_error_codes=RETRYABLE_ERROR_CODES)
+
+
+def retry_config():
+    """A fresh copy of RETRY_CONFIG (botocore Config keywords), safe to change."""
+    return copy.deepcopy(RETRY_CONFIG)
+
+
+def botocore_config(overrides=None):
+    """A botocore Config with RETRY_CONFIG, ``overrides`` (a Config or a dict, e.g. the user's
+    ``aws_config``) merged over it: for clients built by hand from a boto3 session."""
+    config = botocore.config.Config(**retry_config())
+    if not overrides:
+        return config
+    if not isinstance(overrides, botocore.config.Config):
+        overrides = botocore.config.Config(**overrides)
+    return config.merge(overrides)
+
+
+def aws_client(module, service, **params):
+    """A client of an AnsibleAWSModule with the retry policy (call with ``aws_retry=True``).
+
+    The module's own ``aws_config`` is merged over RETRY_CONFIG by amazon.aws.
+    """
+    return module.client(service, retry_decorator=AWS_RETRY, config=retry_config(), **params)
+
+
+def retrying(client):
+    """``client`` (a boto3 client built by hand) answering ``aws_retry=True`` like aws_client's."""
+    if isinstance(client, RetryingBotoClientWrapper):
+        return client
+    return RetryingBotoClientWrapper(client, AWS_RETRY)
+
+
+def error_code(error):
+    """AWS's error code of a botocore ClientError ("" for anything else)."""
+    response = getattr(error, "response", None)
+    if not isinstance(response, dict):
+        return ""
+    return (response.get("Error") or {}).get("Code", "") or ""
+
+
+def pages(client, operation, input_token="NextToken", output_token="NextToken", **params):
+    """Every page of ``operation``, each page asked (and retried) on its own.
+
+    For every list this collection reads (NextToken in, NextToken out), with or without a
+    botocore paginator. ``client`` may be plain or retry-wrapped.
+    """
+    call = getattr(retrying(client), operation)
+    params = dict(params)
+    while True:
+        page = call(aws_retry=True, **params)
+        yield page
+        token = page.get(output_token)
+        if not token:
+            return
+        params[input_token] = token
+
+
+def paginate(client, operation, result_key, **params):
+    """Every item under ``result_key`` over every page of ``operation``."""
+    items = []
+    for page in pages(client, operation, **params):
+        items.extend(page.get(result_key) or [])
+    return items
