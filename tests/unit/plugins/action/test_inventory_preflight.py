@@ -89,3 +89,28 @@ def test_two_thousand_accounts_validate_without_problems():
         "external_id": "rs-1234"})
     assert problems == []
     assert len(accounts) == 2002
+
+
+def test_known_regions_come_from_botocore_per_partition():
+    known = action.known_regions()
+    assert "us-east-1" in known["aws"]
+    assert "cn-north-1" in known["aws-cn"]
+    assert "us-east-9" not in [region for regions in known.values() for region in regions]
+
+
+def test_live_problems_check_the_inventory_against_organizations():
+    accounts = action.collect_accounts(["management", "log-archive", "outside-01"], HOSTVARS, GROUPS)
+    organization = [{"id": "123456789012", "name": "management", "status": "ACTIVE"},
+                    {"id": "035214638394", "name": "log-archive", "status": "ACTIVE"},
+                    {"id": "990000000001", "name": "really-a-member", "status": "ACTIVE"}]
+    args = _args(organization_accounts=organization)
+    assert action.live_problems(args, accounts, {"guardduty_admin_account_id": "035214638394"}) == [
+        "host 'outside-01' (account 990000000001): aws_account_id 990000000001 is a member of the organization "
+        "(Organizations lists it as 'really-a-member'); remove it from outside_accounts: GuardDuty enrols it as an "
+        "organization member"]
+
+
+def test_every_phase_role_has_an_argument_spec_the_static_check_reads():
+    for role in ("org_trail", "guardduty_org", "findings_export", "sns_wiring", "radiant_iam",
+                 "cross_account_logging"):
+        assert action.os.path.exists(action.os.path.join(action.ROLES_DIR, role, "meta", "argument_specs.yml"))
