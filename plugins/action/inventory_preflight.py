@@ -159,16 +159,23 @@ class ActionModule(ActionBase):
         """Every setting and every phase role's variables, as the phases will see them on the
         management host, whatever --tags run: (settings for validate_inventory, phase problems)."""
         values_of = self._management_context(args["phase_roles"], task_vars)
+        problems = []
+
+        def setting(variable):
+            try:
+                return values_of(variable)
+            except AnsibleError as error:
+                problems.append("{0} cannot be evaluated: {1}".format(variable, error.message))
+                return None
+
         settings = {"bucket_names": {}}
         for key, variable in SETTING_VARIABLES:
-            settings[key] = values_of(variable)
+            settings[key] = setting(variable)
         settings["known_regions"] = known_regions()
-        inventory_problems = values_of(INVENTORY_PROBLEMS_VARIABLE)
-        settings["inventory_problems"] = list(inventory_problems or [])
+        settings["inventory_problems"] = list(setting(INVENTORY_PROBLEMS_VARIABLE) or [])
         buckets = settings["bucket_names"]
-        buckets["radiant_findings_bucket_name"] = values_of("radiant_findings_bucket_name")
+        buckets["radiant_findings_bucket_name"] = setting("radiant_findings_bucket_name")
         buckets.update(args["bucket_names"] or {})
-        problems = []
         phase_values = {}
         for role in args["phase_roles"]:
             options = self._role_options(role)
