@@ -1,13 +1,15 @@
 """Bad-input suite: onboard.yml must refuse every case of cases.yml before any write.
 
 Usage: bad_input.py CASES_YML [ansible-playbook args as scripts/integration.sh passes them]
-       [--only NAME,NAME] [--report-only]
+       [--only NAME,NAME] [--report-only] [--fresh]
 
 One sample organization is built once (the emulator's ``sample-org``); each case copies its
 inventory with the case's edits, clears the request log, runs ``onboard.yml`` with the case's
 ``-e``/``--tags``/``--skip-tags`` and asserts (a) a non-zero exit, (b) zero writes in the request
 log and (c) every ``expect`` text in the output (the host or variable and the field).
-``--report-only`` prints the table without failing (to show which cases today's code lets through).
+``--report-only`` prints the table without failing (to show which cases today's code lets through);
+``--fresh`` builds a new organization for every case (slower: a case that got through and wrote
+would otherwise leave resources that make later cases' counts smaller).
 
 A case (cases.yml): name, why, and any of
   vars / hosts / host_vars_dir / remove_hosts / move_hosts   edits of the inventory (move_hosts: {host: group})
@@ -180,6 +182,9 @@ def main(argv):
     base, accounts = build_organization(work, runner["emulator_url"])
     results = []
     for case in cases:
+        if "--fresh" in args and results:
+            _control(runner["emulator_url"], "POST", "reset")
+            base, accounts = build_organization(work, runner["emulator_url"])
         result = run_case(case, base, accounts, work, runner)
         results.append(result)
         print("{0:4} {1:<44} rc={2:<3} writes={3:<3} requests={4:<4} cpu={5:>4}s {6}".format(
