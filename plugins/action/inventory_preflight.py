@@ -215,7 +215,12 @@ class ActionModule(ActionBase):
         for role in SETTINGS_ROLES + tuple(roles):
             defaults.update(self._role_file(role, "defaults") or {})
         magic = dict((name, task_vars[name]) for name in ("hostvars", "groups", "playbook_dir") if name in task_vars)
-        context = ChainMap(magic, dict(host_vars), defaults)
+        layers = [magic]
+        if task_vars.get("inventory_hostname") not in (None, "localhost"):
+            # In a play on the account hosts (the first is the management host): its play and role
+            # variables count too, as a wrapper playbook or a test sets them.
+            layers.append(task_vars)
+        context = ChainMap(*(layers + [dict(host_vars), defaults]))
         templar = self._templar.copy_with_new_env(available_variables=context)
 
         def values_of(name, role=None):
