@@ -373,6 +373,6 @@ def test_csv_blank_lines_before_the_header_are_skipped():
     accounts, problems = iv.parse_outside_accounts_csv("\n\nAccount ID,Email\n990000000001,root@partner1.test\n")
     assert problems == []
     assert accounts == [{"aws_account_id": "990000000001", "aws_account_email": "root@partner1.test", "line": 4}]
-    _accounts_, problems = iv.parse_outside_accounts_csv("\nAccount,Mail\n990000000001,root@partner1.test\n",
-                                                        source="f.csv")
+    _accounts_, problems = iv.parse_outside_accounts_csv(
+        "\nAccount,Mail\n990000000001,root@partner1.test\n", source="f.csv")
     assert problems == ["f.csv line 2: header must be 'Account ID,Email', got 'Account,Mail'"]
