@@ -15,11 +15,14 @@ description:
     C(Account ID,Email), one account per line; a file without the header, as the AWS sample
     scripts write it, is accepted too) and adds one host per account to the group
     C(outside_accounts), with the host variables C(aws_account_id) and C(aws_account_email).
-  - Every line is validated (12-digit account id, valid email, no duplicate account). Any
-    bad line fails the source with a message naming the file, the line number and the field.
-    Ansible only warns about an inventory source that fails; set
-    C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (or C(any_unparsed_is_failed) in
-    C(ansible.cfg)) so that a bad file stops the run.
+  - Every line is validated (12-digit account id, valid email, no duplicate account); blank
+    lines and C(#) comments are skipped, before the header too. Any bad line fails the source
+    with a message naming the file, the line number and the field.
+  - Ansible only warns about an inventory source that fails and runs on without its hosts, so
+    the problems are also left in the variable C(outside_accounts_csv_problems) of group
+    C(all); the collection's playbooks fail on it before any write (preflight's static check).
+    With other playbooks, set C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (or
+    C(any_unparsed_is_failed) in C(ansible.cfg)) so that a bad file stops the run.
   - Combine it with a static YAML inventory or the C(radiant.aws_onboarding.aws_organization)
     inventory by passing several C(-i) options or a directory.
   - The configuration file name must end with C(outside_accounts.yml),
@@ -70,6 +73,8 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_v
     parse_outside_accounts_csv,
 )
 
+# Where a failed parse leaves its problems (read by radiant.aws_onboarding.inventory_preflight).
+PROBLEMS_VARIABLE = "outside_accounts_csv_problems"
 CONFIG_SUFFIXES = (
     "outside_accounts.yml",
     "outside_accounts.yaml",
@@ -97,6 +102,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
             raise AnsibleParserError("outside_accounts_csv: cannot read {0}: {1}".format(csv_path, error)) from error
         accounts, problems = parse_outside_accounts_csv(text, source=csv_path)
         if problems:
+            # Ansible only warns about a source that fails and runs on without its hosts; the
+            # problems also go to a variable of group 'all' that preflight's static check (tag
+            # always, on localhost too) turns into a failure, so no run onboards without them.
+            known = self.inventory.groups["all"].get_vars().get(PROBLEMS_VARIABLE) or []
+            self.inventory.set_variable("all", PROBLEMS_VARIABLE, list(known) + problems)
             raise AnsibleParserError(
                 "outside_accounts_csv: {0} bad line(s):\n  - {1}".format(len(problems), "\n  - ".join(problems)))
         self._populate(accounts)

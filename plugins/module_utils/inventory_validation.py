@@ -227,7 +227,9 @@ def validate_settings(accounts, settings):
             problems.append("radiant_excluded_account_ids: {0} is the {1} account and cannot be excluded".format(
                 value, "management" if str(value) == management_id else "GuardDuty administrator"))
 
-    problems.extend(_region_list_problems(settings.get("regions")))
+    problems.extend(_region_list_problems(settings.get("regions"), settings.get("known_regions")))
+    problems.extend(_admin_problems(accounts, management_id, admin_id, settings))
+    problems.extend(settings.get("inventory_problems") or [])
 
     company = settings.get("company_name")
     if company in (None, "") or not isinstance(company, str):
@@ -252,21 +254,75 @@ def validate_settings(accounts, settings):
     return problems, resolved
 
 
-def _region_list_problems(regions):
+def _region_list_problems(regions, known_regions=None):
+    """``known_regions``: {partition: [Region, ...]} (botocore's endpoint data), or None to check the
+    form only."""
     if regions is None:
         return []  # discovered from the accounts' enabled Regions
+    if isinstance(regions, str):
+        # -e radiant_regions=us-east-1,us-west-2 passes a string; a role would take its first character.
+        return ["radiant_regions must be a list of Region codes, got the string {0!r}; on the command line "
+                "write -e '{{\"radiant_regions\": {1}}}'".format(
+                    regions, "[" + ", ".join('"{0}"'.format(part.strip()) for part in regions.split(",")) + "]")]
     if not isinstance(regions, (list, tuple)):
         return ["radiant_regions must be a list of Region codes, got {0!r}".format(regions)]
     problems = []
     seen = set()
+    partitions = {}
     for region in regions:
         problem = region_name_problem(region)
         if problem:
             problems.append("radiant_regions: {0}".format(problem))
         elif region in seen:
             problems.append("radiant_regions: {0} is listed twice".format(region))
+        elif known_regions is not None:
+            partition = region_partition(region, known_regions)
+            if partition is None:
+                problems.append(
+                    "radiant_regions: {0} is not a Region of any AWS partition (botocore's endpoint data lists "
+                    "{1} Regions; update botocore if {0} is new)".format(
+                        region, sum(len(names) for names in known_regions.values())))
+            else:
+                partitions.setdefault(partition, region)
         seen.add(region)
+    if len(partitions) > 1:
+        problems.append("radiant_regions: {0} are in different partitions; one run onboards one organization, "
+                        "in one partition".format(", ".join(
+                            "{0} (partition {1})".format(region, partition)
+                            for partition, region in sorted(partitions.items()))))
     return problems
+
+
+def region_partition(region, known_regions):
+    """The partition whose Region list holds ``region``, or None."""
+    for partition, names in sorted(known_regions.items()):
+        if region in names:
+            return partition
+    return None
+
+
+ORGANIZATION_GROUPS = (MANAGEMENT_GROUP, LOG_GROUP, MEMBERS_GROUP)
+ALLOW_MANAGEMENT_ADMIN = "preflight_allow_management_as_guardduty_admin"
+
+
+def _admin_problems(accounts, management_id, admin_id, settings):
+    """The GuardDuty administrator needs a host among the organization's accounts, and is not the
+    management account unless the operator says so (AWS recommends a member account: GuardDuty user
+    guide, 'Considerations and recommendations for the delegated GuardDuty administrator account')."""
+    if not admin_id:
+        return []
+    hosts = [account for account in accounts if normalize_account_id(account.get("aws_account_id")) == admin_id]
+    if not hosts:
+        return ["radiant_guardduty_admin_account_id: account {0} has no host in the inventory; the GuardDuty "
+                "administrator must be an organization account listed in {1}".format(
+                    admin_id, ", ".join(ORGANIZATION_GROUPS))]
+    if admin_id == management_id and not settings.get("allow_management_as_guardduty_admin"):
+        return ["radiant_guardduty_admin_account_id: {0} is the management account ({1}); AWS recommends "
+                "a delegated GuardDuty administrator other than the management account: give the log account "
+                "a host of its own, set radiant_guardduty_admin_account_id, or set {2}: true".format(
+                    admin_id, ", ".join("host {0!r} in {1}".format(account["host"], "/".join(account.get("groups", ())))
+                                        for account in hosts), ALLOW_MANAGEMENT_ADMIN)]
+    return []
 
 
 def validate_inventory(accounts, settings):
@@ -312,15 +368,18 @@ def parse_outside_accounts_csv(text, source="CSV"):
     problems = []
     seen = {}
     rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    first = True  # the first line with content may be the header (blank lines before it are fine)
     for index, row in enumerate(rows, start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        if index == 1 and len(cells) >= 1 and not cells[0].isdigit():
+        if first and len(cells) >= 1 and not cells[0].isdigit():
+            first = False
             if tuple(cell.lower() for cell in cells) != tuple(name.lower() for name in CSV_HEADER):
-                problems.append("{0} line 1: header must be 'Account ID,Email', got {1!r}".format(
-                    source, ",".join(row)))
+                problems.append("{0} line {1}: header must be 'Account ID,Email', got {2!r}".format(
+                    source, index, ",".join(row)))
             continue
+        first = False
         where = "{0} line {1}".format(source, index)
         if len(cells) != 2:
             problems.append("{0}: expected 2 fields 'Account ID,Email', got {1}".format(where, len(cells)))
@@ -341,3 +400,89 @@ def parse_outside_accounts_csv(text, source="CSV"):
         seen[account_id] = index
         accounts.append({"aws_account_id": account_id, "aws_account_email": email, "line": index})
     return accounts, problems
+
+
+def _without_defaults(options):
+    """An argument spec's options without ``default`` (meta/argument_specs.yml's defaults are for
+    the documentation, some in words; the values come from the role's defaults/main.yml)."""
+    stripped = {}
+    for name, option in options.items():
+        spec = dict((key, value) for key, value in option.items() if key not in ("default", "description"))
+        if isinstance(spec.get("options"), dict):
+            spec["options"] = _without_defaults(spec["options"])
+        stripped[name] = spec
+    return stripped
+
+
+def role_variable_problems(role, options, values):
+    """Problems of a phase role's variables against its meta/argument_specs.yml ``options``, as the
+    role itself would find them when it starts (after other phases wrote). ``values``: each
+    option's effective value; options missing from ``values`` are not checked."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    spec = _without_defaults(dict((name, options[name]) for name in values if name in options))
+    result = ArgumentSpecValidator(spec).validate(dict(values))
+    return ["role {0}: {1}".format(role, message) for message in result.error_messages]
+
+
+def guardduty_feature_problems(features):
+    """guardduty_org_features as radiant.aws_onboarding.guardduty_detector takes them: the option's
+    shape, plan names GuardDuty knows (an unknown one fails CreateDetector after other writes) and
+    no two runtime monitoring plans at once."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    from ansible_collections.radiant.aws_onboarding.plugins.module_utils import guardduty_features as gf
+
+    result = ArgumentSpecValidator({"guardduty_org_features": gf.feature_option_spec("status")}).validate(
+        {"guardduty_org_features": features})
+    problems = ["role guardduty_org: {0}".format(message) for message in result.error_messages]
+    if problems:
+        return problems
+    for feature in result.validated_parameters["guardduty_org_features"] or []:
+        if feature["name"] not in gf.DETECTOR_FEATURES:
+            problems.append("role guardduty_org: guardduty_org_features: {0!r} is not a GuardDuty protection plan "
+                            "({1})".format(feature["name"], ", ".join(gf.DETECTOR_FEATURES)))
+    if not problems:
+        try:
+            gf.check_exclusive(gf.features_from_params(result.validated_parameters["guardduty_org_features"]))
+        except gf.FeatureError as error:
+            problems.append("role guardduty_org: guardduty_org_features: {0}".format(error))
+    return problems
+
+
+def phase_rule_problems(values):
+    """Rules between variables that argument specs cannot say (the phases' own asserts)."""
+    problems = []
+    if isinstance(values.get("guardduty_org_features"), list):
+        problems.extend(guardduty_feature_problems(values["guardduty_org_features"]))
+    excluded = values.get("guardduty_org_excluded_account_ids") or []
+    if values.get("guardduty_org_auto_enable") == "ALL" and excluded:
+        problems.append("role guardduty_org: guardduty_org_auto_enable ALL enrols every organization account, the "
+                        "excluded ones too; with radiant_excluded_account_ids ({0}) use NEW".format(
+                            ", ".join(str(value) for value in excluded)))
+    return problems
+
+
+def organization_problems(accounts, organization_accounts, admin_id):
+    """The inventory against Organizations' account list (``organization_accounts``: dicts with
+    ``id``, ``name``, ``status``): an outside account must not be a member (GuardDuty would be asked
+    to add it twice), and the GuardDuty administrator must be an active member."""
+    problems = []
+    listed = dict((str(account.get("id")), account) for account in organization_accounts)
+    for account in _group_hosts(accounts, OUTSIDE_GROUP):
+        account_id = normalize_account_id(account.get("aws_account_id"))
+        if account_id in listed:
+            problems.append(
+                "{0}: aws_account_id {1} is a member of the organization (Organizations lists it as {2!r}); "
+                "remove it from {3}: GuardDuty enrols it as an organization member".format(
+                    _host_label(account), account_id, listed[account_id].get("name"), OUTSIDE_GROUP))
+    if admin_id:
+        admin = listed.get(admin_id)
+        if admin is None:
+            problems.append("radiant_guardduty_admin_account_id: account {0} is not an account of the organization "
+                            "(Organizations does not list it); the delegated administrator must be a member".format(
+                                admin_id))
+        elif admin.get("status", "ACTIVE") != "ACTIVE":
+            problems.append("radiant_guardduty_admin_account_id: account {0} is {1} in the organization; the "
+                            "delegated administrator must be an active member".format(admin_id, admin.get("status")))
+    return problems

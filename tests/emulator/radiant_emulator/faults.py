@@ -72,10 +72,16 @@ class FaultInjector:
         return None
 
 
-def error_response(kind: str, protocol: str) -> tuple[int, list[tuple[str, str]], bytes]:
+def error_response(kind: str, protocol: str, region: str = "") -> tuple[int, list[tuple[str, str]], bytes]:
     """An AWS-shaped error for the given protocol (json, rest-json, query, ec2, rest-xml)."""
     request_id = str(uuid.uuid4())
-    if kind == "throttle":
+    if kind == "invalid_region":
+        # What an AWS endpoint answers a request signed for a Region that does not exist (see
+        # server.py, unknown Regions).
+        status = 403
+        code = "InvalidSignatureException" if protocol in ("json", "rest-json") else "SignatureDoesNotMatch"
+        message = f"Credential should be scoped to a valid region, not '{region}'. "
+    elif kind == "throttle":
         status = 400
         code = {"rest-xml": "SlowDown", "query": "Throttling", "ec2": "RequestLimitExceeded"}.get(
             protocol, "ThrottlingException"

@@ -12,6 +12,7 @@ The control API lives under ``/_emulator/``:
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -95,6 +96,21 @@ def _match_rest_operation(service: str, environ: dict, body: bytes) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=1)
+def known_regions() -> frozenset[str]:
+    """Every Region of every partition in botocore's endpoint data. AWS has no endpoint for any
+    other name: a client set to one cannot resolve its host name (botocore's EndpointConnectionError),
+    and a request signed for it that reaches an AWS endpoint is refused with 403
+    SignatureDoesNotMatch (query/XML services) or InvalidSignatureException (JSON services),
+    "Credential should be scoped to a valid region, not '<name>'." - aws/aws-sdk-ruby#508,
+    aws/aws-sdk-js#4545, JuliaCloud/AWS.jl#565. The emulator answers the latter (the client reaches
+    it through endpoint_url, so the former cannot happen)."""
+    from botocore.loaders import create_loader
+
+    partitions = create_loader().load_data("endpoints")["partitions"]
+    return frozenset(region for partition in partitions for region in partition["regions"])
+
+
 class EmulatorApp:
     """WSGI middleware in front of moto: control API, fault injection, request log."""
 
@@ -120,8 +136,10 @@ class EmulatorApp:
             time.sleep(latency)
 
         fault = self.faults.pick(ident.service, ident.operation)
+        if ident.region not in ("unknown", "") and ident.region not in known_regions():
+            fault = "invalid_region"
         if fault:
-            status, headers, payload = error_response(fault, ident.protocol)
+            status, headers, payload = error_response(fault, ident.protocol, ident.region)
             self.log.add(
                 account=ident.account, region=ident.region, service=ident.service,
                 operation=ident.operation, write=write, status=status, fault=fault,

@@ -147,6 +147,24 @@ def test_request_log_records_every_protocol(aws, clean_emulator):
     )
 
 
+@pytest.mark.parametrize("service,call,code", [
+    ("guardduty", lambda client: client.create_detector(Enable=True), "InvalidSignatureException"),  # rest-json
+    ("cloudtrail", lambda client: client.describe_trails(), "InvalidSignatureException"),  # json
+    ("sns", lambda client: client.create_topic(Name="nowhere"), "SignatureDoesNotMatch"),  # query
+    ("s3", lambda client: client.list_buckets(), "SignatureDoesNotMatch"),  # rest-xml
+])
+def test_a_region_aws_does_not_have_is_refused_and_nothing_is_made(aws, clean_emulator, service, call, code):
+    # AWS refuses a request signed for a Region it does not have (docs/emulator-fidelity.md).
+    with pytest.raises(ClientError) as error:
+        call(aws(service, region="us-east-9"))
+    assert error.value.response["Error"]["Code"] == code
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert "Credential should be scoped to a valid region, not 'us-east-9'" in error.value.response["Error"]["Message"]
+    (record,) = _records(clean_emulator)
+    assert (record["region"], record["status"], record["fault"]) == ("us-east-9", 403, "invalid_region")
+    assert aws("guardduty", region="us-east-1").list_detectors()["DetectorIds"] == []
+
+
 def test_request_log_attributes_the_account_of_assumed_credentials(aws, clean_emulator):
     organizations = aws("organizations")
     organizations.create_organization(FeatureSet="ALL")

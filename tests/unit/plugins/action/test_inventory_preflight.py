@@ -89,3 +89,56 @@ def test_two_thousand_accounts_validate_without_problems():
         "external_id": "rs-1234"})
     assert problems == []
     assert len(accounts) == 2002
+
+
+def test_known_regions_come_from_botocore_per_partition():
+    known = action.known_regions()
+    assert "us-east-1" in known["aws"]
+    assert "cn-north-1" in known["aws-cn"]
+    assert "us-east-9" not in [region for regions in known.values() for region in regions]
+
+
+def test_live_problems_check_the_inventory_against_organizations():
+    accounts = action.collect_accounts(["management", "log-archive", "outside-01"], HOSTVARS, GROUPS)
+    organization = [{"id": "123456789012", "name": "management", "status": "ACTIVE"},
+                    {"id": "035214638394", "name": "log-archive", "status": "ACTIVE"},
+                    {"id": "990000000001", "name": "really-a-member", "status": "ACTIVE"}]
+    args = _args(organization_accounts=organization)
+    assert action.live_problems(args, accounts, {"guardduty_admin_account_id": "035214638394"}) == [
+        "host 'outside-01' (account 990000000001): aws_account_id 990000000001 is a member of the organization "
+        "(Organizations lists it as 'really-a-member'); remove it from outside_accounts: GuardDuty enrols it as an "
+        "organization member"]
+
+
+def test_every_phase_role_has_an_argument_spec_the_static_check_reads():
+    for role in ("org_trail", "guardduty_org", "findings_export", "sns_wiring", "radiant_iam",
+                 "cross_account_logging"):
+        assert action.os.path.exists(action.os.path.join(action.ROLES_DIR, role, "meta", "argument_specs.yml"))
+
+
+def _static_action():
+    from unittest.mock import MagicMock
+
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    loader = DataLoader()
+    return action.ActionModule(task=MagicMock(), connection=None, play_context=None, loader=loader,
+                               templar=Templar(loader=loader), shared_loader_obj=None)
+
+
+def test_static_settings_read_each_phase_role_as_it_will_run():
+    # Without hostvars.raw_get (a plain dict here) the task's own variables are the management host's.
+    task_vars = {"groups": GROUPS, "hostvars": HOSTVARS, "playbook_dir": "/tmp",
+                 "radiant_regions": "us-east-1,us-west-2", "radiant_company_name": "a" * 37,
+                 "radiant_external_id": "rs-1234", "guardduty_org_auto_enable": "ALLL",
+                 "outside_accounts_csv_problems": ["x.csv line 2: Email 'y' is not a valid email address"]}
+    settings, problems = _static_action()._static_settings(
+        {"phase_roles": ["org_trail", "guardduty_org"], "bucket_names": {}}, task_vars)
+    assert settings["regions"] == "us-east-1,us-west-2"  # refused by validate_settings, whatever the tags
+    assert settings["management_account_id"] == "123456789012"  # the radiant role's default, templated
+    assert settings["inventory_problems"] == ["x.csv line 2: Email 'y' is not a valid email address"]
+    assert settings["bucket_names"]["org_trail_bucket_name (default radiant_company_name-cloudtrail-radiantsecurity)"] \
+        == "a" * 37 + "-cloudtrail-radiantsecurity"  # 64 characters: one too many
+    assert problems == ["role guardduty_org: value of guardduty_org_auto_enable must be one of: ALL, NEW, NONE, "
+                        "got: ALLL"]

@@ -65,3 +65,20 @@ def test_only_configuration_files_with_the_plugins_suffix_are_claimed(tmp_path):
     plugin = inventory_loader.get("radiant.aws_onboarding.outside_accounts_csv")
     other = _write(tmp_path, "", config_name="hosts.yml")
     assert not plugin.verify_file(str(other))
+
+
+def test_a_bad_file_leaves_its_problems_for_preflight(tmp_path):
+    # Ansible only warns about a failed source; preflight fails the run on this variable.
+    config = _write(tmp_path, "Account ID,Email\n990000000001,nobody\n")
+    plugin = inventory_loader.get("radiant.aws_onboarding.outside_accounts_csv")
+    inventory = InventoryManager(loader=DataLoader(), sources=[])
+    with pytest.raises(AnsibleParserError):
+        plugin.parse(inventory._inventory, DataLoader(), str(config), cache=False)
+    problems = inventory.groups["all"].get_vars()["outside_accounts_csv_problems"]
+    assert len(problems) == 1
+    assert problems[0].endswith("accounts.csv line 2: Email 'nobody' is not a valid email address")
+
+
+def test_a_blank_line_before_the_header_is_accepted(tmp_path):
+    inventory = _parse(_write(tmp_path, "\nAccount ID,Email\n990000000001,root@partner1.test\n"))
+    assert [h.name for h in inventory.groups["outside_accounts"].get_hosts()] == ["outside-990000000001"]

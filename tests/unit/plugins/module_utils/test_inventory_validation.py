@@ -109,8 +109,8 @@ BAD_CASES = [
      "radiant_regions: 'us-esat-1x' is not an AWS Region code (like us-east-1)"),
     ("region twice", _edit_setting(regions=["us-east-1", "us-east-1"]),
      "radiant_regions: us-east-1 is listed twice"),
-    ("regions not a list", _edit_setting(regions="us-east-1"),
-     "radiant_regions must be a list of Region codes, got 'us-east-1'"),
+    ("regions not a list", _edit_setting(regions=5),
+     "radiant_regions must be a list of Region codes, got 5"),
     ("company missing", _edit_setting(company_name=""),
      "radiant_company_name is missing (it names the findings bucket, {company}-guardduty-radiantsecurity)"),
     ("company with capitals", _edit_setting(bucket_names={"radiant_findings_bucket_name":
@@ -241,3 +241,138 @@ CSV_BAD = [
 def test_each_bad_csv_line_is_reported_with_its_number_and_field(text, expected):
     _accounts_read, problems = iv.parse_outside_accounts_csv(text, "x.csv")
     assert problems == [expected]
+
+
+# --- checks the static preflight added: they run whatever --tags say -----------------------
+KNOWN = {"aws": ["us-east-1", "us-west-2", "eu-west-1"], "aws-cn": ["cn-north-1"]}
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("us-east-1,us-west-2", "radiant_regions must be a list of Region codes, got the string 'us-east-1,us-west-2'; "
+                            "on the command line write -e '{\"radiant_regions\": [\"us-east-1\", \"us-west-2\"]}'"),
+    ("us-east-1", "radiant_regions must be a list of Region codes, got the string 'us-east-1'; "
+                  "on the command line write -e '{\"radiant_regions\": [\"us-east-1\"]}'"),
+])
+def test_regions_given_as_a_string_are_refused_with_the_list_to_write(value, expected):
+    settings = dict(_settings(), regions=value)
+    assert iv.validate_inventory(_accounts(), settings)[0] == [expected]
+
+
+def test_a_region_no_partition_lists_is_refused():
+    settings = dict(_settings(), regions=["us-east-1", "us-east-9"], known_regions=KNOWN)
+    assert iv.validate_inventory(_accounts(), settings)[0] == [
+        "radiant_regions: us-east-9 is not a Region of any AWS partition (botocore's endpoint data lists 4 "
+        "Regions; update botocore if us-east-9 is new)"]
+
+
+def test_regions_of_two_partitions_are_refused():
+    settings = dict(_settings(), regions=["us-east-1", "cn-north-1"], known_regions=KNOWN)
+    assert iv.validate_inventory(_accounts(), settings)[0] == [
+        "radiant_regions: us-east-1 (partition aws), cn-north-1 (partition aws-cn) are in different partitions; "
+        "one run onboards one organization, in one partition"]
+
+
+def test_known_regions_of_one_partition_pass():
+    settings = dict(_settings(), regions=["us-east-1", "eu-west-1"], known_regions=KNOWN)
+    assert iv.validate_inventory(_accounts(), settings)[0] == []
+
+
+def test_an_administrator_without_a_host_is_refused():
+    settings = dict(_settings(), guardduty_admin_account_id="111122223333")
+    assert iv.validate_inventory(_accounts(), settings)[0] == [
+        "radiant_guardduty_admin_account_id: account 111122223333 has no host in the inventory; the GuardDuty "
+        "administrator must be an organization account listed in management_account, log_account, "
+        "organization_members"]
+
+
+def test_the_management_account_as_administrator_is_refused_unless_allowed():
+    accounts = [account for account in _accounts() if account["host"] != "log-archive"]
+    accounts[0]["groups"] = ["management_account", "log_account"]
+    problems, _resolved = iv.validate_inventory(accounts, _settings())
+    assert problems == [
+        "radiant_guardduty_admin_account_id: 123456789012 is the management account (host 'management' in "
+        "management_account/log_account); AWS recommends a delegated GuardDuty administrator other than the "
+        "management account: give the log account a host of its own, set radiant_guardduty_admin_account_id, "
+        "or set preflight_allow_management_as_guardduty_admin: true"]
+    allowed = dict(_settings(), allow_management_as_guardduty_admin=True)
+    assert iv.validate_inventory(accounts, allowed)[0] == []
+
+
+def test_inventory_source_problems_are_reported():
+    settings = dict(_settings(), inventory_problems=["outside.csv line 3: Email 'x' is not a valid email address"])
+    assert iv.validate_inventory(_accounts(), settings)[0] == [
+        "outside.csv line 3: Email 'x' is not a valid email address"]
+
+
+ORGANIZATION = [
+    {"id": "123456789012", "name": "management", "status": "ACTIVE"},
+    {"id": "035214638394", "name": "log-archive", "status": "ACTIVE"},
+    {"id": "642399127792", "name": "member-0001", "status": "ACTIVE"},
+    {"id": "642399127793", "name": "old", "status": "SUSPENDED"},
+]
+
+
+def test_organization_problems_outside_member_and_administrator():
+    accounts = _accounts()
+    assert iv.organization_problems(accounts, ORGANIZATION, "035214638394") == []
+    accounts[3]["aws_account_id"] = "642399127792"
+    assert iv.organization_problems(accounts, ORGANIZATION, "111122223333") == [
+        "host 'outside-01' (account 642399127792): aws_account_id 642399127792 is a member of the organization "
+        "(Organizations lists it as 'member-0001'); remove it from outside_accounts: GuardDuty enrols it as an "
+        "organization member",
+        "radiant_guardduty_admin_account_id: account 111122223333 is not an account of the organization "
+        "(Organizations does not list it); the delegated administrator must be a member"]
+    assert iv.organization_problems(_accounts(), ORGANIZATION, "642399127793") == [
+        "radiant_guardduty_admin_account_id: account 642399127793 is SUSPENDED in the organization; the delegated "
+        "administrator must be an active member"]
+
+
+GUARDDUTY_OPTIONS = {
+    "guardduty_org_auto_enable": {"type": "str", "choices": ["ALL", "NEW", "NONE"],
+                                  "default": "ALL (NEW when accounts are excluded)"},
+    "guardduty_org_wait_timeout": {"type": "int", "default": 120},
+    "guardduty_org_features": {"type": "list", "elements": "dict", "default": "S3_DATA_EVENTS, ..."},
+}
+
+
+def test_role_variables_are_checked_against_the_argument_spec_not_its_documented_defaults():
+    assert iv.role_variable_problems("guardduty_org", GUARDDUTY_OPTIONS, {
+        "guardduty_org_auto_enable": "NEW", "guardduty_org_wait_timeout": "60"}) == []
+    assert iv.role_variable_problems("guardduty_org", GUARDDUTY_OPTIONS, {
+        "guardduty_org_auto_enable": "ALLL", "guardduty_org_wait_timeout": "soon"}) == [
+        "role guardduty_org: argument 'guardduty_org_wait_timeout' is of type str and we were unable to convert to "
+        "int: \"'soon'\" cannot be converted to an int",
+        "role guardduty_org: value of guardduty_org_auto_enable must be one of: ALL, NEW, NONE, got: ALLL"]
+
+
+@pytest.mark.parametrize("features,expected", [
+    ([{"name": "S3_DATA_EVENTS"}, {"name": "RUNTIME_MONITORING", "additional_configuration": [
+        {"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"}]}], []),
+    ([{"name": "S3_DATA_EVENT"}], [
+        "role guardduty_org: guardduty_org_features: 'S3_DATA_EVENT' is not a GuardDuty protection plan "
+        "(S3_DATA_EVENTS, EKS_AUDIT_LOGS, EBS_MALWARE_PROTECTION, RDS_LOGIN_EVENTS, LAMBDA_NETWORK_LOGS, "
+        "EKS_RUNTIME_MONITORING, RUNTIME_MONITORING)"]),
+    ([{"name": "S3_DATA_EVENTS", "status": "ON"}], [
+        "role guardduty_org: value of status must be one of: ENABLED, DISABLED, got: ON "
+        "found in guardduty_org_features"]),
+])
+def test_guardduty_features_are_checked_as_the_detector_module_takes_them(features, expected):
+    assert iv.phase_rule_problems({"guardduty_org_features": features}) == expected
+
+
+def test_auto_enable_all_with_excluded_accounts_is_refused():
+    assert iv.phase_rule_problems({"guardduty_org_auto_enable": "ALL",
+                                   "guardduty_org_excluded_account_ids": ["642399127792"]}) == [
+        "role guardduty_org: guardduty_org_auto_enable ALL enrols every organization account, the excluded ones "
+        "too; with radiant_excluded_account_ids (642399127792) use NEW"]
+    assert iv.phase_rule_problems({"guardduty_org_auto_enable": "NEW",
+                                   "guardduty_org_excluded_account_ids": ["642399127792"]}) == []
+
+
+def test_csv_blank_lines_before_the_header_are_skipped():
+    accounts, problems = iv.parse_outside_accounts_csv("\n\nAccount ID,Email\n990000000001,root@partner1.test\n")
+    assert problems == []
+    assert accounts == [{"aws_account_id": "990000000001", "aws_account_email": "root@partner1.test", "line": 4}]
+    _accounts_, problems = iv.parse_outside_accounts_csv(
+        "\nAccount,Mail\n990000000001,root@partner1.test\n", source="f.csv")
+    assert problems == ["f.csv line 2: header must be 'Account ID,Email', got 'Account,Mail'"]
