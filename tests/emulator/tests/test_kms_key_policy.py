@@ -26,8 +26,8 @@ def test_single_statement_object_is_accepted_and_returned_as_written(aws):
 def test_single_statement_object_is_evaluated(aws):
     """The single statement is not skipped: a Deny in it still denies, as in a list."""
     kms = aws("kms")
-    key_id, _ = _key_with(kms, {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:DescribeKey",
-                                "Resource": "*"})
+    deny = {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:DescribeKey", "Resource": "*"}
+    key_id = _key_with(kms, deny)[0]
     with pytest.raises(ClientError) as error:
         kms.describe_key(KeyId=key_id)
     assert error.value.response["Error"]["Code"] == "AccessDeniedException"

@@ -61,8 +61,8 @@ CUSTOMER_SHAPES = [
     ("our statement's content without a Sid", {k: v for k, v in OURS.items() if k != "Sid"}),
     ("our Sid in another case", dict(OURS, Sid=OURS["Sid"].lower())),
 ]
-SHAPES = [shape for _, shape in CUSTOMER_SHAPES]
-SHAPE_IDS = [name for name, _ in CUSTOMER_SHAPES]
+SHAPES = [shape for name, shape in CUSTOMER_SHAPES]
+SHAPE_IDS = [name for name, shape in CUSTOMER_SHAPES]
 
 
 def compact(value):
