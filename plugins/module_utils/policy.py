@@ -69,8 +69,8 @@ def validate_statement(statement, index=0):
     """
     if not isinstance(statement, dict):
         raise PolicyError("statement #{0} is not a dictionary: {1!r}".format(index + 1, statement))
-    sid = statement.get("Sid")
-    if not isinstance(sid, str) or not sid:
+    sid = sid_of(statement)
+    if sid is None:
         raise PolicyError("statement #{0} has no Sid; statements are matched by Sid, so each needs one".format(
             index + 1))
     name = "statement {0!r}".format(sid)
@@ -92,11 +92,24 @@ def validate_statement(statement, index=0):
         raise PolicyError("{0} has a Condition that is not a mapping of operator to {{key: value}}".format(name))
 
 
+def sid_of(statement):
+    """The statement's Sid, or None when it has none (Sid is optional in the IAM policy grammar).
+
+    Only a non-empty string names a statement: a customer's statement without one is never
+    taken for ours, whatever else it holds.
+    """
+    if isinstance(statement, dict):
+        sid = statement.get("Sid")
+        if isinstance(sid, str) and sid:
+            return sid
+    return None
+
+
 def _check_unique_sids(statements, where):
     seen = set()
     for statement in statements:
-        sid = statement.get("Sid") if isinstance(statement, dict) else None
-        if not sid:
+        sid = sid_of(statement)
+        if sid is None:
             continue
         if sid in seen:
             raise PolicyError("duplicate Sid {0!r} in {1}; each statement's Sid must be unique".format(sid, where))
@@ -112,7 +125,7 @@ def validate_statements(statements, state="present"):
         raise PolicyError("no statements given")
     for index, statement in enumerate(statements):
         if state == "absent":
-            if not isinstance(statement, dict) or not isinstance(statement.get("Sid"), str) or not statement["Sid"]:
+            if sid_of(statement) is None:
                 raise PolicyError("statement #{0} has no Sid; state=absent removes statements by Sid".format(index + 1))
         else:
             validate_statement(statement, index)
@@ -252,8 +265,8 @@ def merge_statements(current_policy, statements, state="present", resource_type=
         unwanted = set(statement["Sid"] for statement in statements)
         kept = []
         for statement in merged:
-            sid = statement.get("Sid") if isinstance(statement, dict) else None
-            if sid in unwanted:
+            sid = sid_of(statement)
+            if sid is not None and sid in unwanted:
                 removed.append(sid)
             else:
                 kept.append(statement)
@@ -261,8 +274,8 @@ def merge_statements(current_policy, statements, state="present", resource_type=
     else:
         positions = {}
         for position, statement in enumerate(merged):
-            sid = statement.get("Sid") if isinstance(statement, dict) else None
-            if sid:
+            sid = sid_of(statement)
+            if sid is not None:
                 positions.setdefault(sid, []).append(position)
         for statement in statements:
             sid = statement["Sid"]

@@ -143,9 +143,14 @@ def main_access_policy(sns_topic_arns=None, kms_key_arns=None, api_role_name=API
         statements.append({
             "Sid": "SNSSubscription",
             "Effect": "Allow",
-            "Action": ["sns:Subscribe", "sns:Unsubscribe", "sns:ConfirmSubscription"],
+            "Action": ["sns:Subscribe", "sns:ConfirmSubscription"],
             "Resource": topics,
         })
+        # sns:Unsubscribe has no resource type ("Actions, resources, and condition keys for Amazon
+        # SNS"): only Resource "*" allows it; a statement naming the topics never would. SNS lets
+        # only a subscription's owner or its topic's owner unsubscribe (API reference, Unsubscribe).
+        statements.append({"Sid": "SNSUnsubscribe", "Effect": "Allow", "Action": ["sns:Unsubscribe"],
+                           "Resource": "*"})
     statements.append({
         "Sid": "AssumeApiRoles",
         "Effect": "Allow",

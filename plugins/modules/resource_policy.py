@@ -15,7 +15,10 @@ version_added: 0.1.0
 description:
   - Ensures that the given policy statements, matched by C(Sid), are present with exactly this content,
     or absent, in the resource policy of an S3 bucket, a KMS key or an SNS topic.
-  - Every other statement of the policy is left untouched, so a customer's own statements survive.
+  - Every other statement of the policy is left untouched, in its place, so a customer's own statements
+    survive, with or without a C(Sid) (it is optional in the IAM policy grammar) and in any valid shape; a
+    statement is taken for one of the requested ones only when its C(Sid) is the same string. A policy whose
+    C(Statement) is a single object is written back with C(Statement) as a list when it changes.
   - Statements are compared semantically; the order of statements and of values in lists, a single
     string versus a one-element list, a V(*) principal versus an C(AWS) principal V(*), and the case
     of action names never cause a change.

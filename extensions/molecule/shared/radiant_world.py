@@ -123,6 +123,14 @@ def _statements(policy_text):
     return {statement.get("Sid", ""): statement for statement in statements}
 
 
+def _sidless(policy_text):
+    """The statements without a Sid (optional in the IAM policy grammar), in order."""
+    if not policy_text:
+        return []
+    policy = json.loads(policy_text) if isinstance(policy_text, str) else policy_text
+    return [statement for statement in _as_list(policy.get("Statement")) if "Sid" not in statement]
+
+
 def _as_list(value):
     if value is None:
         return []
@@ -577,13 +585,19 @@ def customer(world):
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
             "Sid": CUSTOMER_SID, "Effect": "Allow", "Principal": reader, "Action": "s3:GetObject",
-            "Resource": "arn:aws:s3:::{0}/audit/*".format(bucket)}]}))
+            "Resource": "arn:aws:s3:::{0}/audit/*".format(bucket)}, {
+            # Without a Sid (optional in the IAM grammar): onboarding once stopped for good on such a statement.
+            "Effect": "Allow", "Principal": {"AWS": [reader["AWS"]]}, "Action": ["s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::{0}".format(bucket)],
+            "Condition": {"StringLike": {"s3:prefix": ["audit/*", "reports/*"]}}}]}))
     kms = world.client(world.log, "kms")
     key = kms.create_key(Description="customer's key, adopted by the onboarding")["KeyMetadata"]
     kms.create_alias(AliasName=FINDINGS_KEY_ALIAS, TargetKeyId=key["KeyId"])
     key_policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
     key_policy["Statement"].append({"Sid": CUSTOMER_SID, "Effect": "Allow", "Principal": reader,
                                     "Action": "kms:Decrypt", "Resource": "*"})
+    key_policy["Statement"].append({"Effect": "Allow", "Principal": reader, "Action": "kms:DescribeKey",
+                                    "Resource": "*"})
     kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(key_policy))
     topic_arn = sns.create_topic(Name=GUARDDUTY_TOPIC)["TopicArn"]
     topic_policy = json.loads(sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"]["Policy"])
@@ -613,11 +627,14 @@ def customer(world):
 def snapshot(world):
     """The customer's own state, as it must stay through onboarding and offboarding."""
     s3 = world.client(world.log, "s3")
-    state = {"bucket_statements": {}, "detectors": {}}
+    state = {"bucket_statements": {}, "detectors": {}, "sidless_statements": {}}
     for bucket in (world.findings_bucket, world.cloudtrail_bucket):
-        state["bucket_statements"][bucket] = _statements(_bucket_policy(world, world.log, bucket)).get(CUSTOMER_SID)
+        policy = _bucket_policy(world, world.log, bucket)
+        state["bucket_statements"][bucket] = _statements(policy).get(CUSTOMER_SID)
+        state["sidless_statements"][bucket] = _sidless(policy)
     key_id, key_policy = _key_policy(world, world.log, FINDINGS_KEY_ALIAS)
     state["key"] = {"id": key_id, "statement": _statements(key_policy).get(CUSTOMER_SID)}
+    state["sidless_statements"][FINDINGS_KEY_ALIAS] = _sidless(key_policy)
     topic = world.client(world.log, "sns").get_topic_attributes(TopicArn=world.guardduty_topic_arn)["Attributes"]
     state["topic_statement"] = _statements(topic["Policy"]).get(CUSTOMER_SID)
     config = s3.get_bucket_notification_configuration(Bucket=world.findings_bucket)

@@ -17,6 +17,7 @@ EXTENSIONS: list[str] = [
     "account_regions",
     "assume_role",
     "account_lookup",
+    "kms_key_policy",
 ]
 
 _installed: set[str] = set()

@@ -19,12 +19,15 @@ def main():
     state = {
         "key_arn": key["Arn"],
         "key_rotation": kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"],
-        "key_policy": json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"]),
+        # The text as stored too, to show that the customer's statements are kept byte for byte.
+        "key_policy_text": kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"],
     }
+    state["key_policy"] = json.loads(state["key_policy_text"])
     try:
-        state["bucket_policy"] = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+        state["bucket_policy_text"] = s3.get_bucket_policy(Bucket=bucket)["Policy"]
+        state["bucket_policy"] = json.loads(state["bucket_policy_text"])
     except ClientError:
-        state["bucket_policy"] = None
+        state["bucket_policy_text"] = state["bucket_policy"] = None
     state["encryption"] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0][
         "ApplyServerSideEncryptionByDefault"]
     state["public_access_block"] = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
