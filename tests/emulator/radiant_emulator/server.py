@@ -25,6 +25,7 @@ from .faults import FaultInjector, error_response
 from .requestlog import RequestLog, is_write
 
 CONTROL_PREFIX = "/_emulator/"
+OPERATION_ENVIRON_KEY = "radiant_emulator.operation"
 
 
 class RequestIdentity:
@@ -114,6 +115,8 @@ class EmulatorApp:
             environ["wsgi.input"] = io.BytesIO(body)
         ident = identify(environ, body)
         write = is_write(ident.operation)
+        # Extensions that act by operation (S3 ownership) read it rather than route again.
+        environ[OPERATION_ENVIRON_KEY] = ident.operation
 
         fault = self.faults.pick(ident.service, ident.operation)
         if fault:
