@@ -93,8 +93,9 @@ def topic_owner(client, topic_arn):
 def ownership_problem(kind, name, owner, expected_owner, variable):
     """The message for a resource named as ours but owned by ``owner`` (None: S3 did not say)."""
     return (
-        "{kind} {name} belongs to {owner}, not to account {expected} that must own it{why}. Nothing was written: "
-        "the onboarding never adopts another account's resource. Choose another name with {variable}{hint}.".format(
+        "{kind} {name} belongs to {owner}, not to account {expected} that must own it{why}. "
+        "Nothing was written to it: the onboarding never adopts another account's resource. "
+        "Choose another name with {variable}{hint}.".format(
             kind=kind, name=name, owner="account {0}".format(owner) if owner else ANOTHER_ACCOUNT,
             expected=expected_owner, variable=variable,
             why=(" (S3 bucket names are global: another account created a bucket with this name, "

@@ -126,8 +126,8 @@ resources:
     owner:
       description: The owning account when AWS says it; null for a missing resource or a foreign bucket.
       type: str
-  sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity", "variable": "radiant_findings_bucket_name",
-            "state": "foreign", "owner": null}]
+  sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity",
+            "variable": "radiant_findings_bucket_name", "state": "foreign", "owner": null}]
 problems:
   description: One message per resource another account owns, naming it, its owner and the variable to change.
   returned: always

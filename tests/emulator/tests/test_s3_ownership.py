@@ -37,7 +37,8 @@ def squatted(aws):
 # -- bucket owner condition ---------------------------------------------------------------------
 def test_head_bucket_with_the_owner_as_expected_owner_succeeds(squatted):
     squatter, _owner = squatted
-    assert squatter.head_bucket(Bucket=BUCKET, ExpectedBucketOwner=SQUATTER)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    response = squatter.head_bucket(Bucket=BUCKET, ExpectedBucketOwner=SQUATTER)
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
 def test_head_bucket_owned_by_another_account_is_403_and_a_free_name_404(squatted):
@@ -71,7 +72,9 @@ def test_bucket_policy_operations_from_another_account_are_405(squatted, operati
     squatter, owner = squatted
     squatter.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17",
                                                                   "Statement": [EMPTY_POLICY_STATEMENT]}))
-    params = {"Policy": json.dumps({"Version": "2012-10-17", "Statement": []})} if operation == "put_bucket_policy" else {}
+    params = {}
+    if operation == "put_bucket_policy":
+        params["Policy"] = json.dumps({"Version": "2012-10-17", "Statement": []})
     assert _error(lambda: getattr(owner, operation)(Bucket=BUCKET, **params)) == ("MethodNotAllowed", 405)
     assert json.loads(squatter.get_bucket_policy(Bucket=BUCKET)["Policy"])["Statement"] == [EMPTY_POLICY_STATEMENT]
 
@@ -79,7 +82,8 @@ def test_bucket_policy_operations_from_another_account_are_405(squatted, operati
 def test_bucket_configuration_writes_from_another_account_are_access_denied(squatted):
     squatter, owner = squatted
     attempts = {
-        "put_bucket_encryption": lambda: owner.put_bucket_encryption(Bucket=BUCKET, ServerSideEncryptionConfiguration=SSE),
+        "put_bucket_encryption": lambda: owner.put_bucket_encryption(Bucket=BUCKET,
+                                                                     ServerSideEncryptionConfiguration=SSE),
         "put_public_access_block": lambda: owner.put_public_access_block(Bucket=BUCKET,
                                                                          PublicAccessBlockConfiguration=BLOCK_ALL),
         "put_bucket_versioning": lambda: owner.put_bucket_versioning(Bucket=BUCKET,
@@ -127,8 +131,8 @@ def test_create_bucket_again_in_the_same_account(aws):
     # us-east-1 answers 200 for legacy compatibility; every other Region BucketAlreadyOwnedByYou.
     assert east.create_bucket(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"] == 200
     west = aws("s3", region="us-west-2", account=OWNER)
-    assert _error(lambda: west.create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})) == ("BucketAlreadyOwnedByYou", 409)
+    west_again = {"Bucket": BUCKET, "CreateBucketConfiguration": {"LocationConstraint": "us-west-2"}}
+    assert _error(lambda: west.create_bucket(**west_again)) == ("BucketAlreadyOwnedByYou", 409)
 
 
 def test_refused_writes_are_in_the_request_log_with_their_status(squatted, clean_emulator):

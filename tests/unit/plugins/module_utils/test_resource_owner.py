@@ -79,7 +79,8 @@ def test_a_squatted_bucket_is_a_problem_naming_bucket_owner_expected_account_and
     assert len(problems) == 1
     message = problems[0]
     for part in ("S3 bucket example-guardduty-radiantsecurity", "belongs to another account",
-                 "not to account " + LOG, "Nothing was written", "Choose another name with radiant_findings_bucket_name"):
+                 "not to account " + LOG, "Nothing was written to it",
+                 "Choose another name with radiant_findings_bucket_name"):
         assert part in message
 
 
