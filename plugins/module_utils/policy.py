@@ -22,6 +22,11 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
+    bucket_owner_params,
+    is_owner_mismatch,
+    ownership_problem,
+)
 
 S3_BUCKET = "s3_bucket"
 KMS_KEY = "kms_key"
@@ -363,11 +368,13 @@ class ResourcePolicyStore:
     ``client`` comes from aws_calls.aws_client (the retry policy).
     """
 
-    def __init__(self, client, resource_type, resource):
+    def __init__(self, client, resource_type, resource, expected_owner=None):
         self.client = client
         self.resource_type = resource_type
         self.resource = resource
         self.arn = None
+        # S3 calls carry ExpectedBucketOwner: another account's bucket is refused, never written.
+        self.owner_params = bucket_owner_params(expected_owner)
 
     def read(self):
         """The live policy (dict) or None; resolves ``self.arn`` on the way."""
@@ -376,7 +383,8 @@ class ResourcePolicyStore:
 
     def write(self, policy):
         if self.resource_type == S3_BUCKET:
-            self.client.put_bucket_policy(aws_retry=True, Bucket=self.resource, Policy=dump_policy(policy))
+            self.client.put_bucket_policy(aws_retry=True, Bucket=self.resource, Policy=dump_policy(policy),
+                                          **self.owner_params)
         elif self.resource_type == KMS_KEY:
             self.client.put_key_policy(aws_retry=True, KeyId=self.arn, PolicyName="default",
                                        Policy=dump_policy(policy))
@@ -389,19 +397,23 @@ class ResourcePolicyStore:
         if self.resource_type != S3_BUCKET:
             raise PolicyError("a {0} cannot be left without a policy; keep at least one statement".format(
                 self.resource_type))
-        self.client.delete_bucket_policy(aws_retry=True, Bucket=self.resource)
+        self.client.delete_bucket_policy(aws_retry=True, Bucket=self.resource, **self.owner_params)
 
     def _read_bucket(self):
         from botocore.exceptions import ClientError
 
         self.arn = "arn:aws:s3:::{0}".format(self.resource)
         try:
-            response = self.client.get_bucket_policy(aws_retry=True, Bucket=self.resource)
+            response = self.client.get_bucket_policy(aws_retry=True, Bucket=self.resource, **self.owner_params)
         except ClientError as error:
             if error_code(error) == "NoSuchBucketPolicy":
                 return None
             if error_code(error) == "NoSuchBucket":
                 raise ResourceNotFound("S3 bucket {0!r} does not exist".format(self.resource)) from None
+            if is_owner_mismatch(error, self.owner_params.get("ExpectedBucketOwner")):
+                raise PolicyError(ownership_problem("S3 bucket", self.resource, None,
+                                                    self.owner_params["ExpectedBucketOwner"],
+                                                    "the variable that sets it")) from None
             raise
         return parse_policy(response.get("Policy"))
 

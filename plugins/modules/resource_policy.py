@@ -53,6 +53,12 @@ options:
     type: list
     elements: dict
     required: true
+  expected_owner:
+    description:
+      - The 12-digit id of the account that must own the resource. An S3 bucket is then read and written with
+        C(ExpectedBucketOwner), so S3 refuses the calls for another account's bucket (a bucket squatted on the
+        name); a KMS key or SNS topic whose ARN names another account is refused before any write.
+    type: str
   state:
     description:
       - V(present) adds or replaces the statements with the given Sids; V(absent) removes them.
@@ -88,6 +94,7 @@ EXAMPLES = r"""
   radiant.aws_onboarding.resource_policy:
     resource_type: s3_bucket
     resource: example-cloudtrail-logs
+    expected_owner: '123456789012'  # S3 refuses the calls if another account owns a bucket of this name
     backup_dir: "{{ playbook_dir }}/policy-backups"
     statements:
       - Sid: AWSCloudTrailAclCheck
@@ -186,6 +193,10 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy impo
     region_of,
     write_backup,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
+    arn_account,
+    ownership_problem,
+)
 
 _CLIENTS = {"s3_bucket": "s3", "kms_key": "kms", "sns_topic": "sns"}
 
@@ -198,6 +209,7 @@ def main():
         state=dict(type="str", default="present", choices=["present", "absent"]),
         backup_file=dict(type="path"),
         backup_dir=dict(type="path"),
+        expected_owner=dict(type="str"),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -211,9 +223,12 @@ def main():
     if region_of(resource_type, resource):
         client_args["region"] = region_of(resource_type, resource)
     client = aws_client(module, _CLIENTS[resource_type], **client_args)
-    store = ResourcePolicyStore(client, resource_type, resource)
+    expected_owner = module.params["expected_owner"]
+    store = ResourcePolicyStore(client, resource_type, resource, expected_owner=expected_owner)
     try:
         current = store.read()
+    except PolicyError as error:  # S3 refused: another account owns the bucket
+        module.fail_json(msg=str(error))
     except ResourceNotFound as error:
         if not module.check_mode:
             module.fail_json(msg=str(error))
@@ -223,6 +238,11 @@ def main():
         current = None
     except (BotoCoreError, ClientError) as error:
         module.fail_json_aws(error, msg="Unable to read the policy of {0} {1}".format(resource_type, resource))
+
+    owner = arn_account(store.arn)
+    if expected_owner and owner and owner != expected_owner:
+        module.fail_json(msg=ownership_problem(resource_type.replace("_", " "), store.arn, owner, expected_owner,
+                                               "the variable that sets it"))
 
     try:
         result = merge_statements(current, module.params["statements"], module.params["state"], resource_type)

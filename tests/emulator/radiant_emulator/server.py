@@ -27,6 +27,7 @@ from .faults import FaultInjector, error_response
 from .requestlog import RequestLog, is_write
 
 CONTROL_PREFIX = "/_emulator/"
+OPERATION_ENVIRON_KEY = "radiant_emulator.operation"
 
 
 class RequestIdentity:
@@ -134,6 +135,8 @@ class EmulatorApp:
         latency = realism.current().seconds("latency_ms") / 1000.0
         if latency:
             time.sleep(latency)
+        # Extensions that act by operation (S3 ownership) read it rather than route again.
+        environ[OPERATION_ENVIRON_KEY] = ident.operation
 
         fault = self.faults.pick(ident.service, ident.operation)
         if ident.region not in ("unknown", "") and ident.region not in known_regions():

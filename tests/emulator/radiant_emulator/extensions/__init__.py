@@ -14,6 +14,7 @@ EXTENSIONS: list[str] = [
     "cloudtrail",
     "stacksets",
     "s3_notifications",
+    "s3_ownership",
     "account_regions",
     "assume_role",
     "account_lookup",

@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Who owns a resource the onboarding would adopt by name: never adopt another account's.
+
+S3 bucket names are global, so a bucket with the expected name may belong to anybody (a member
+account can create ``<company>-guardduty-radiantsecurity`` first: bucket squatting). HeadBucket
+with ExpectedBucketOwner tells: 200 is ours, 404 is free, 403 is another account's (S3 does not
+say whose). KMS keys and SNS topics say their account (DescribeKey's AWSAccountId and KeyManager,
+GetTopicAttributes' Owner). Every check here is a read.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+OWNED = "owned"
+MISSING = "missing"
+FOREIGN = "foreign"
+ANOTHER_ACCOUNT = "another account"
+
+# HeadBucket has no body: botocore reports the HTTP status as the error code.
+_MISSING_CODES = ("404", "NoSuchBucket", "NotFound")
+_FOREIGN_CODES = ("403", "AccessDenied", "Forbidden")
+
+
+def _error_code(error):
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def bucket_owner_params(expected_owner):
+    """The ExpectedBucketOwner parameter of an S3 call, or nothing when no owner is expected."""
+    return {"ExpectedBucketOwner": str(expected_owner)} if expected_owner else {}
+
+
+def is_owner_mismatch(error, expected_owner):
+    """Whether an S3 ClientError of a call made with ExpectedBucketOwner means another owner."""
+    return bool(expected_owner) and _error_code(error) in _FOREIGN_CODES
+
+
+def arn_account(arn):
+    """The account of ``arn:partition:service:region:account:resource``, or None."""
+    parts = str(arn or "").split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[4]:
+        return parts[4]
+    return None
+
+
+def bucket_state(client, bucket, expected_owner):
+    """OWNED, MISSING or FOREIGN for ``bucket``, asked with ExpectedBucketOwner (one HeadBucket)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        client.head_bucket(aws_retry=True, Bucket=bucket, **bucket_owner_params(expected_owner))
+    except ClientError as error:
+        code = _error_code(error)
+        if code in _MISSING_CODES:
+            return MISSING
+        if code in _FOREIGN_CODES:
+            return FOREIGN
+        raise
+    return OWNED
+
+
+def key_owner(client, alias):
+    """The KMS key an alias names in the caller's account: {"owner", "arn", "key_manager"}, or None."""
+    from botocore.exceptions import ClientError
+
+    key_id = alias if alias.startswith(("arn:", "alias/")) else "alias/" + alias
+    try:
+        metadata = client.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]
+    except ClientError as error:
+        if _error_code(error) == "NotFoundException":
+            return None
+        raise
+    return dict(owner=metadata.get("AWSAccountId") or arn_account(metadata.get("Arn")), arn=metadata.get("Arn"),
+                key_manager=metadata.get("KeyManager", "CUSTOMER"))
+
+
+def topic_owner(client, topic_arn):
+    """(state, owner account) of an SNS topic: GetTopicAttributes' Owner, else the ARN's account."""
+    from botocore.exceptions import ClientError
+
+    try:
+        attributes = client.get_topic_attributes(aws_retry=True, TopicArn=topic_arn)["Attributes"]
+    except ClientError as error:
+        if _error_code(error) in ("NotFound", "NotFoundException"):
+            return MISSING, None
+        raise
+    return OWNED, attributes.get("Owner") or arn_account(topic_arn)
+
+
+def ownership_problem(kind, name, owner, expected_owner, variable):
+    """The message for a resource named as ours but owned by ``owner`` (None: S3 did not say)."""
+    return (
+        "{kind} {name} belongs to {owner}, not to account {expected} that must own it{why}. "
+        "Nothing was written to it: the onboarding never adopts another account's resource. "
+        "Choose another name with {variable}{hint}.".format(
+            kind=kind, name=name, owner="account {0}".format(owner) if owner else ANOTHER_ACCOUNT,
+            expected=expected_owner, variable=variable,
+            why=(" (S3 bucket names are global: another account created a bucket with this name, "
+                 "HeadBucket with ExpectedBucketOwner={0} answered 403)".format(expected_owner)
+                 if kind == "S3 bucket" else ""),
+            hint=" (or remove that bucket, if that account is yours)" if kind == "S3 bucket" else ""))
+
+
+def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics=()):
+    """Ask who owns each resource; ``clients`` maps "s3"/"kms"/"sns" to boto3 clients (only those
+    needed). Each resource is ``{"name": ..., "variable": ...}`` (an SNS topic by ARN). Returns
+    (records, problems): one record per resource (type, name, variable, state, owner) and one
+    problem message per resource another account owns."""
+    expected_owner = str(expected_owner)
+    records = []
+    problems = []
+    for bucket in buckets:
+        state = bucket_state(clients["s3"], bucket["name"], expected_owner)
+        owner = expected_owner if state == OWNED else None
+        records.append(dict(type="s3_bucket", name=bucket["name"], variable=bucket["variable"], state=state,
+                            owner=owner))
+        if state == FOREIGN:
+            problems.append(ownership_problem("S3 bucket", bucket["name"], None, expected_owner, bucket["variable"]))
+    for key in kms_keys:
+        found = key_owner(clients["kms"], key["name"])
+        record = dict(type="kms_key", name=key["name"], variable=key["variable"], state=MISSING, owner=None)
+        if found is not None:
+            record.update(found, state=OWNED)
+            if found["owner"] != expected_owner:
+                record["state"] = FOREIGN
+                problems.append(ownership_problem("KMS key " + found["arn"] + " named", key["name"], found["owner"],
+                                                  expected_owner, key["variable"]))
+            elif found["key_manager"] != "CUSTOMER":
+                record["state"] = FOREIGN
+                problems.append("KMS key {0} ({1}) is an AWS managed key, whose policy nobody can edit. Nothing "
+                                "was written. Choose another alias with {2}.".format(key["name"], found["arn"],
+                                                                                    key["variable"]))
+        records.append(record)
+    for topic in sns_topics:
+        state, owner = topic_owner(clients["sns"], topic["name"])
+        record = dict(type="sns_topic", name=topic["name"], variable=topic["variable"], state=state, owner=owner)
+        if state == OWNED and owner != expected_owner:
+            record["state"] = FOREIGN
+            problems.append(ownership_problem("SNS topic", topic["name"], owner, expected_owner, topic["variable"]))
+        records.append(record)
+    return records, problems

@@ -1,0 +1,180 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: resource_owner_info
+short_description: Check that the buckets, keys and topics to adopt by name belong to the expected account
+version_added: 1.0.0
+description:
+  - Asks AWS who owns each S3 bucket, KMS key (by alias) and SNS topic that the onboarding would create or
+    adopt by name, so that a run never adopts, and writes policies or encryption onto, another account's resource.
+  - S3 bucket names are global. A bucket is checked with C(HeadBucket) and C(ExpectedBucketOwner=expected_owner)
+    (S3 user guide, "Verifying bucket ownership with bucket owner condition"); 200 means the expected account
+    owns it, 404 that the name is free, 403 that another account owns it (S3 does not say which).
+  - A KMS key is looked up by alias with C(DescribeKey) (its C(AWSAccountId) and C(KeyManager)); an AWS managed
+    key is refused too, since nobody can edit its policy. A topic is read with C(GetTopicAttributes) (its C(Owner)).
+  - Run it with the credentials of the account that must own the resources. Read-only; supports check mode.
+author:
+  - Radiant Security onboarding contributors (@radiant-security)
+options:
+  expected_owner:
+    description:
+      - The 12-digit id of the account that must own every resource listed.
+    type: str
+    required: true
+  buckets:
+    description:
+      - S3 buckets to check, by name.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The bucket name.
+        type: str
+        required: true
+      variable:
+        description: The variable that sets the name, named in the message when another account owns it.
+        type: str
+        required: true
+  kms_keys:
+    description:
+      - KMS keys to check, by alias (V(alias/name) or V(name)), key id or key ARN.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The alias, key id or key ARN.
+        type: str
+        required: true
+      variable:
+        description: The variable that sets the alias.
+        type: str
+        required: true
+  sns_topics:
+    description:
+      - SNS topics to check, by ARN.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The topic ARN.
+        type: str
+        required: true
+      variable:
+        description: The variable that sets the topic's name.
+        type: str
+        required: true
+  fail_on_foreign:
+    description:
+      - Fail, listing every problem, when another account owns one of the resources. With V(false) the
+        problems are only returned.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Stop before any write when the findings bucket's name is another account's
+  radiant.aws_onboarding.resource_owner_info:
+    expected_owner: "{{ radiant_log_account_id }}"
+    buckets:
+      - {name: example-guardduty-radiantsecurity, variable: radiant_findings_bucket_name}
+    kms_keys:
+      - {name: alias/guardduty-s3-radiantsecurity, variable: findings_export_key_alias}
+
+- name: Report, without failing
+  radiant.aws_onboarding.resource_owner_info:
+    expected_owner: '111122223333'
+    buckets:
+      - {name: example-cloudtrail-radiantsecurity, variable: radiant_cloudtrail_bucket_name}
+    fail_on_foreign: false
+  register: owners
+"""
+
+RETURN = r"""
+resources:
+  description: One entry per resource asked about.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    type:
+      description: V(s3_bucket), V(kms_key) or V(sns_topic).
+      type: str
+    name:
+      description: The name asked about.
+      type: str
+    variable:
+      description: The variable that sets it.
+      type: str
+    state:
+      description: V(owned) (by O(expected_owner)), V(missing) (free to create) or V(foreign) (another account's).
+      type: str
+    owner:
+      description: The owning account when AWS says it; null for a missing resource or a foreign bucket.
+      type: str
+  sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity",
+            "variable": "radiant_findings_bucket_name", "state": "foreign", "owner": null}]
+problems:
+  description: One message per resource another account owns, naming it, its owner and the variable to change.
+  returned: always
+  type: list
+  elements: str
+  sample: ["S3 bucket example-guardduty-radiantsecurity belongs to another account, not to account 111122223333 ..."]
+"""
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:
+    pass  # handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import check_resources
+
+_RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(
+            expected_owner=dict(type="str", required=True),
+            buckets=dict(type="list", elements="dict", default=[], options=_RESOURCE),
+            kms_keys=dict(type="list", elements="dict", default=[], options=_RESOURCE),
+            sns_topics=dict(type="list", elements="dict", default=[], options=_RESOURCE),
+            fail_on_foreign=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    retry = AWSRetry.jittered_backoff()
+    needed = dict((service, params[option]) for service, option in (("s3", "buckets"), ("kms", "kms_keys"),
+                                                                  ("sns", "sns_topics")))
+    clients = dict((service, module.client(service, retry_decorator=retry))
+                   for service, listed in needed.items() if listed)
+    try:
+        records, problems = check_resources(clients, params["expected_owner"], buckets=params["buckets"],
+                                            kms_keys=params["kms_keys"], sns_topics=params["sns_topics"])
+    except (BotoCoreError, ClientError) as error:
+        module.fail_json_aws(error, msg="Unable to find out who owns the resources of account {0}".format(
+            params["expected_owner"]))
+    if problems and params["fail_on_foreign"]:
+        module.fail_json(msg="\n".join(problems), resources=records, problems=problems)
+    module.exit_json(changed=False, resources=records, problems=problems)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Who owns a bucket, key or topic adopted by name (module_utils/resource_owner.py)."""
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import resource_owner as R
+
+LOG = "111111111111"
+SQUATTER = "222222222222"
+
+
+def client_error(code, operation="HeadBucket"):
+    return ClientError({"Error": {"Code": code, "Message": code}}, operation)
+
+
+class FakeS3:
+    """Buckets by name -> owner; answers HeadBucket as S3 does with ExpectedBucketOwner."""
+
+    def __init__(self, owners):
+        self.owners = owners
+        self.calls = []
+
+    def head_bucket(self, aws_retry=False, **params):
+        self.calls.append(params)
+        owner = self.owners.get(params["Bucket"])
+        if owner is None:
+            raise client_error("404")
+        if params.get("ExpectedBucketOwner") not in (None, owner):
+            raise client_error("403")
+        return {}
+
+
+class FakeKms:
+    def __init__(self, keys):
+        self.keys = keys
+
+    def describe_key(self, aws_retry=False, KeyId=None):
+        if KeyId not in self.keys:
+            raise client_error("NotFoundException", "DescribeKey")
+        return {"KeyMetadata": self.keys[KeyId]}
+
+
+class FakeSns:
+    def __init__(self, topics):
+        self.topics = topics
+
+    def get_topic_attributes(self, aws_retry=False, TopicArn=None):
+        if TopicArn not in self.topics:
+            raise client_error("NotFound", "GetTopicAttributes")
+        return {"Attributes": self.topics[TopicArn]}
+
+
+@pytest.mark.parametrize("owners, state", [({"b": LOG}, R.OWNED), ({}, R.MISSING), ({"b": SQUATTER}, R.FOREIGN)])
+def test_bucket_state_from_head_bucket_with_the_expected_owner(owners, state):
+    s3 = FakeS3(owners)
+    assert R.bucket_state(s3, "b", LOG) == state
+    assert s3.calls == [{"Bucket": "b", "ExpectedBucketOwner": LOG}]
+
+
+def test_bucket_state_passes_other_errors_on():
+    class Broken(FakeS3):
+        def head_bucket(self, aws_retry=False, **params):
+            raise client_error("SlowDown")
+
+    with pytest.raises(ClientError):
+        R.bucket_state(Broken({}), "b", LOG)
+
+
+def test_a_squatted_bucket_is_a_problem_naming_bucket_owner_expected_account_and_variable():
+    records, problems = R.check_resources(
+        {"s3": FakeS3({"example-guardduty-radiantsecurity": SQUATTER, "example-cloudtrail-radiantsecurity": LOG})},
+        LOG, buckets=[{"name": "example-guardduty-radiantsecurity", "variable": "radiant_findings_bucket_name"},
+                      {"name": "example-cloudtrail-radiantsecurity", "variable": "radiant_cloudtrail_bucket_name"},
+                      {"name": "example-free", "variable": "x_bucket_name"}])
+    assert [(r["name"], r["state"], r["owner"]) for r in records] == [
+        ("example-guardduty-radiantsecurity", R.FOREIGN, None),
+        ("example-cloudtrail-radiantsecurity", R.OWNED, LOG),
+        ("example-free", R.MISSING, None)]
+    assert len(problems) == 1
+    message = problems[0]
+    for part in ("S3 bucket example-guardduty-radiantsecurity", "belongs to another account",
+                 "not to account " + LOG, "Nothing was written to it",
+                 "Choose another name with radiant_findings_bucket_name"):
+        assert part in message
+
+
+def test_kms_key_of_another_account_or_aws_managed_is_a_problem():
+    ours = {"AWSAccountId": LOG, "Arn": "arn:aws:kms:us-east-1:%s:key/1" % LOG, "KeyManager": "CUSTOMER"}
+    theirs = {"AWSAccountId": SQUATTER, "Arn": "arn:aws:kms:us-east-1:%s:key/2" % SQUATTER, "KeyManager": "CUSTOMER"}
+    managed = {"AWSAccountId": LOG, "Arn": "arn:aws:kms:us-east-1:%s:key/3" % LOG, "KeyManager": "AWS"}
+    kms = FakeKms({"alias/ours": ours, "alias/theirs": theirs, "alias/aws/s3": managed})
+    records, problems = R.check_resources({"kms": kms}, LOG, kms_keys=[
+        {"name": "ours", "variable": "a"}, {"name": "alias/theirs", "variable": "b"},
+        {"name": "alias/aws/s3", "variable": "c"}, {"name": "alias/none", "variable": "d"}])
+    assert [(r["name"], r["state"], r["owner"]) for r in records] == [
+        ("ours", R.OWNED, LOG), ("alias/theirs", R.FOREIGN, SQUATTER), ("alias/aws/s3", R.FOREIGN, LOG),
+        ("alias/none", R.MISSING, None)]
+    assert "belongs to account %s, not to account %s" % (SQUATTER, LOG) in problems[0]
+    assert "with b" in problems[0]
+    assert "AWS managed key" in problems[1] and "with c" in problems[1]
+    assert len(problems) == 2
+
+
+def test_sns_topic_owner_from_its_attributes():
+    ours = "arn:aws:sns:us-east-1:%s:t" % LOG
+    theirs = "arn:aws:sns:us-east-1:%s:t" % SQUATTER
+    sns = FakeSns({ours: {"Owner": LOG}, theirs: {"Owner": SQUATTER}})
+    records, problems = R.check_resources({"sns": sns}, LOG, sns_topics=[
+        {"name": ours, "variable": "t1"}, {"name": theirs, "variable": "t2"},
+        {"name": "arn:aws:sns:us-east-1:%s:gone" % LOG, "variable": "t3"}])
+    assert [r["state"] for r in records] == [R.OWNED, R.FOREIGN, R.MISSING]
+    assert problems == [R.ownership_problem("SNS topic", theirs, SQUATTER, LOG, "t2")]
+
+
+@pytest.mark.parametrize("arn, account", [("arn:aws:kms:us-east-1:111111111111:key/abc", "111111111111"),
+                                          ("arn:aws:s3:::bucket", None), ("not-an-arn", None), (None, None)])
+def test_arn_account(arn, account):
+    assert R.arn_account(arn) == account
+
+
+def test_bucket_owner_params_and_mismatch():
+    assert R.bucket_owner_params("") == {}
+    assert R.bucket_owner_params(LOG) == {"ExpectedBucketOwner": LOG}
+    assert R.is_owner_mismatch(client_error("AccessDenied", "PutBucketPolicy"), LOG)
+    assert not R.is_owner_mismatch(client_error("AccessDenied", "PutBucketPolicy"), "")
+    assert not R.is_owner_mismatch(client_error("NoSuchBucket", "PutBucketPolicy"), LOG)
+
+
+class FakePolicyS3(FakeS3):
+    """GetBucketPolicy/PutBucketPolicy with the bucket owner condition."""
+
+    def _check(self, params):
+        self.calls.append(params)
+        owner = self.owners[params["Bucket"]]
+        if params.get("ExpectedBucketOwner") not in (None, owner):
+            raise client_error("AccessDenied", "GetBucketPolicy")
+
+    def get_bucket_policy(self, aws_retry=False, **params):
+        self._check(params)
+        raise client_error("NoSuchBucketPolicy", "GetBucketPolicy")
+
+    def put_bucket_policy(self, aws_retry=False, **params):
+        self._check(params)
+
+
+def test_policy_store_sends_expected_bucket_owner_and_names_a_squatted_bucket():
+    from ansible_collections.radiant.aws_onboarding.plugins.module_utils import policy as P
+
+    s3 = FakePolicyS3({"ours": LOG, "squatted": SQUATTER})
+    store = P.ResourcePolicyStore(s3, P.S3_BUCKET, "ours", expected_owner=LOG)
+    assert store.read() is None
+    store.write({"Version": "2012-10-17", "Statement": []})
+    assert [call.get("ExpectedBucketOwner") for call in s3.calls] == [LOG, LOG]
+    with pytest.raises(P.PolicyError, match="S3 bucket squatted belongs to another account, not to account " + LOG):
+        P.ResourcePolicyStore(s3, P.S3_BUCKET, "squatted", expected_owner=LOG).read()
+    # Without an expected owner nothing extra is sent (callers that do not know the owner).
+    s3.calls.clear()
+    P.ResourcePolicyStore(s3, P.S3_BUCKET, "squatted").read()
+    assert s3.calls == [{"Bucket": "squatted"}]
