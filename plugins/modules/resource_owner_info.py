@@ -142,7 +142,7 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import check_resources
 
 _RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
@@ -160,11 +160,9 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    retry = AWSRetry.jittered_backoff()
     needed = dict((service, params[option]) for service, option in (("s3", "buckets"), ("kms", "kms_keys"),
                                                                   ("sns", "sns_topics")))
-    clients = dict((service, module.client(service, retry_decorator=retry))
-                   for service, listed in needed.items() if listed)
+    clients = dict((service, aws_client(module, service)) for service, listed in needed.items() if listed)
     try:
         records, problems = check_resources(clients, params["expected_owner"], buckets=params["buckets"],
                                             kms_keys=params["kms_keys"], sns_topics=params["sns_topics"])
