@@ -302,7 +302,8 @@ def test_credentials_lists_every_role_session_issued_until_reset(aws, clean_emul
     organizations.create_organization(FeatureSet="ALL")
     member = organizations.create_account(AccountName="m", Email="m@example.test")["CreateAccountStatus"]["AccountId"]
     role_arn = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
-    sessions = [aws("sts").assume_role(RoleArn=role_arn, RoleSessionName=name)["Credentials"] for name in ("one", "two")]
+    sts = aws("sts")
+    sessions = [sts.assume_role(RoleArn=role_arn, RoleSessionName=name)["Credentials"] for name in ("one", "two")]
 
     issued = clean_emulator.control("GET", "credentials")["credentials"]
     assert [(c["account_id"], c["role_arn"], c["session_name"]) for c in issued] == [

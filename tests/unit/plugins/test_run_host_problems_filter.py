@@ -57,7 +57,8 @@ def test_one_host_needed_for_several_reasons_is_one_problem_with_every_reason():
                            "why": "guardduty_org enrolls the members"}]
     assert run_host_problems(HOSTVARS, GROUPS, [], needs) == [
         "host log-archive (account 222222222222, group log_account) is not in this run (--limit, radiant_role_hosts or"
-        " an AWX job slice leaves it out): org_trail writes the CloudTrail bucket there; guardduty_org enrolls the members",
+        " an AWX job slice leaves it out): org_trail writes the CloudTrail bucket there;"
+        " guardduty_org enrolls the members",
     ]
 
 
