@@ -7,6 +7,8 @@ The control API lives under ``/_emulator/``:
 - ``DELETE /_emulator/requests``: clear the request log.
 - ``GET|PUT|DELETE /_emulator/faults``: fault injection (see ``faults.py``).
 - ``GET|PUT /_emulator/realism``: latency and AWS's asynchrony (see ``realism.py``).
+- ``GET /_emulator/credentials``: every role session STS issued since the last reset, with its
+  secret key and session token (tests search output for them).
 - ``POST /_emulator/reset``: forget every AWS resource (moto's reset) and clear the log.
 """
 
@@ -196,6 +198,10 @@ class EmulatorApp:
             if route.startswith("accounts"):
                 status, payload = accounts.control(method, route, _read_json(environ))
                 return _json(start_response, status, payload)
+            if route == "credentials" and method == "GET":
+                from .extensions.assume_role import issued_credentials
+
+                return _json(start_response, 200, {"credentials": issued_credentials()})
             if route == "reset" and method == "POST":
                 reset_state()
                 self.log.reset()

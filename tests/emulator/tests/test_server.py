@@ -313,3 +313,21 @@ def test_boto3_standard_retries_recover_from_throttling(clean_emulator):
     records = [r for r in _records(clean_emulator) if r["operation"] == "ListDetectors"]
     assert len(records) == 12 + injected
     assert sum(1 for r in records if r["fault"] == "throttle") == injected
+
+
+def test_credentials_lists_every_role_session_issued_until_reset(aws, clean_emulator):
+    organizations = aws("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    member = organizations.create_account(AccountName="m", Email="m@example.test")["CreateAccountStatus"]["AccountId"]
+    role_arn = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    sts = aws("sts")
+    sessions = [sts.assume_role(RoleArn=role_arn, RoleSessionName=name)["Credentials"] for name in ("one", "two")]
+
+    issued = clean_emulator.control("GET", "credentials")["credentials"]
+    assert [(c["account_id"], c["role_arn"], c["session_name"]) for c in issued] == [
+        (member, role_arn, "one"), (member, role_arn, "two")]
+    assert [(c["access_key_id"], c["secret_access_key"], c["session_token"]) for c in issued] == [
+        (s["AccessKeyId"], s["SecretAccessKey"], s["SessionToken"]) for s in sessions]
+
+    clean_emulator.control("POST", "reset")
+    assert clean_emulator.control("GET", "credentials") == {"credentials": []}

@@ -41,6 +41,26 @@ def _checked(original):
     return assume_role
 
 
+def issued_credentials() -> list[dict]:
+    """Every role session STS has issued since the last reset, secrets included: what tests
+    search the playbooks' output for (``GET /_emulator/credentials``)."""
+    from moto.sts.models import sts_backends
+
+    issued = []
+    for account_id, by_partition in list(sts_backends.items()):
+        for backend in list(by_partition.values()):
+            for role in backend.assumed_roles:
+                issued.append({
+                    "account_id": account_id,
+                    "role_arn": role.role_arn,
+                    "session_name": role.session_name,
+                    "access_key_id": role.access_key_id,
+                    "secret_access_key": role.secret_access_key,
+                    "session_token": role.session_token,
+                })
+    return issued
+
+
 def install() -> None:
     from moto.sts.responses import TokenResponse
 
