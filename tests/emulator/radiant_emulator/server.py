@@ -7,6 +7,10 @@ The control API lives under ``/_emulator/``:
 - ``DELETE /_emulator/requests``: clear the request log.
 - ``GET|PUT|DELETE /_emulator/faults``: fault injection (see ``faults.py``).
 - ``POST /_emulator/reset``: forget every AWS resource (moto's reset) and clear the log.
+- ``POST /_emulator/role-sessions``: credentials of a role session outside the customer's
+  accounts, e.g. Radiant's tenant role (see ``sessions.py``).
+- ``POST /_emulator/cloudtrail/deliver``: a trail delivers one log file (see
+  ``extensions/cloudtrail.py``).
 """
 
 from __future__ import annotations
@@ -166,6 +170,16 @@ class EmulatorApp:
                 return _json(start_response, 200, self.faults.state())
             if route.startswith("accounts"):
                 status, payload = accounts.control(method, route, _read_json(environ))
+                return _json(start_response, status, payload)
+            if route.startswith("role-sessions"):
+                from . import sessions
+
+                status, payload = sessions.control(method, route, _read_json(environ))
+                return _json(start_response, status, payload)
+            if route.startswith("cloudtrail/"):
+                from .extensions import cloudtrail
+
+                status, payload = cloudtrail.control(method, route, _read_json(environ))
                 return _json(start_response, status, payload)
             if route == "reset" and method == "POST":
                 reset_state()

@@ -16,6 +16,7 @@ EXTENSIONS: list[str] = [
     "s3_notifications",
     "account_regions",
     "assume_role",
+    "iam_enforcement",
     "account_lookup",
 ]
 
