@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import json
+from xml.sax.saxutils import escape
 
 from .. import iam_identity, resources
 from ..errors import AwsError
@@ -34,11 +35,13 @@ KMS_CONTEXT_ATTRIBUTE = "radiant_kms_encryption_context"
 
 
 def _s3_access_denied(message: str = "Access Denied"):
-    from moto.s3.exceptions import S3ClientError
-
-    error = S3ClientError("AccessDenied", message)
-    error.code = 403
-    return error
+    """S3's 403 AccessDenied (botocore's model gives the code no status, so not raised)."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Error><Code>AccessDenied</Code><Message>{escape(message)}</Message>"
+        "<RequestId>7A62C49F347B4234</RequestId><HostId>radiant-emulator</HostId></Error>"
+    )
+    return 403, {"Content-Type": "application/xml"}, body
 
 
 def _kms_allows(who, key, context: dict) -> bool:
@@ -58,14 +61,14 @@ def _get_object(original):
             return original(self)
         object_arn = f"arn:aws:s3:::{bucket.name}/{key.name}"
         if not iam_identity.allowed(who, "s3:GetObject", object_arn, owner, resources.bucket_policy(bucket)):
-            raise _s3_access_denied()
+            return _s3_access_denied()
         if key.encryption == "aws:kms" and key.kms_key_id:
             kms_key = resources.find_key(key.kms_key_id, owner, bucket.region_name)
             context = {"kms:ViaService": f"s3.{bucket.region_name}.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": object_arn}
             for name, value in (getattr(key, KMS_CONTEXT_ATTRIBUTE, None) or {}).items():
                 context[f"kms:EncryptionContext:{name}"] = value
             if kms_key is None or not _kms_allows(who, kms_key, context):
-                raise _s3_access_denied(iam_identity.not_authorized(who, "kms:Decrypt", kms_key.arn if kms_key else key.kms_key_id))
+                return _s3_access_denied(iam_identity.not_authorized(who, "kms:Decrypt", kms_key.arn if kms_key else key.kms_key_id))
         return original(self)
 
     return get_object
