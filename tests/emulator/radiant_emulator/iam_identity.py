@@ -73,7 +73,8 @@ def caller(access_key: str | None, account: str) -> Caller:
         user = iam_backends[account]["global"].get_user_from_access_key_id(access_key)
         if user is not None:
             return Caller(account, user.arn, None, user)
-    return Caller(account, f"arn:aws:iam::{account}:root")
+    # moto's name for callers it does not know (GetCallerIdentity answers the same).
+    return Caller(account, f"arn:aws:sts::{account}:user/moto")
 
 
 def _iam_role_arn(role_arn: str) -> str:

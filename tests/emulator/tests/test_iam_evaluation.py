@@ -59,6 +59,10 @@ def _session(aws, account, name, policy, url):
     return sts.assume_role(RoleArn=arn, RoleSessionName="test")["Credentials"]
 
 
+def _as(aws, emulator, service, account, name, policy):
+    return _client(emulator.url, service, _session(aws, account, name, policy, emulator.url))
+
+
 def _denied(call, code):
     with pytest.raises(ClientError) as caught:
         call()
@@ -85,8 +89,10 @@ def test_assume_role_checks_the_external_id_of_the_trust_policy(aws, clean_emula
     role_arn = _role(aws, CUSTOMER, "radiant-aws-access-role", _radiant_trust())
     sts = _client(clean_emulator.url, "sts", _vendor(clean_emulator, _doc(_allow("sts:AssumeRole"))))
     session = sts.assume_role(RoleArn=role_arn, RoleSessionName="radiant", ExternalId=EXTERNAL_ID)
-    assert session["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{CUSTOMER}:assumed-role/radiant-aws-access-role/radiant"
-    message = _denied(lambda: sts.assume_role(RoleArn=role_arn, RoleSessionName="rs", ExternalId="wrong"), "AccessDenied")
+    expected = f"arn:aws:sts::{CUSTOMER}:assumed-role/radiant-aws-access-role/radiant"
+    assert session["AssumedRoleUser"]["Arn"] == expected
+    wrong = {"RoleArn": role_arn, "RoleSessionName": "rs", "ExternalId": "wrong"}
+    message = _denied(lambda: sts.assume_role(**wrong), "AccessDenied")
     assert message == f"User: {VENDOR_SESSION} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
     _denied(lambda: sts.assume_role(RoleArn=role_arn, RoleSessionName="rs"), "AccessDenied")
 
@@ -109,12 +115,13 @@ def test_assume_role_matches_the_named_principal_not_its_account(aws, clean_emul
 def test_a_trust_naming_the_account_needs_the_identity_policy_in_the_same_account(aws, clean_emulator):
     trust = _doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{CUSTOMER}:root"}, "Action": "sts:AssumeRole"})
     target = _role(aws, CUSTOMER, "target", trust)
-    without = _client(clean_emulator.url, "sts", _session(aws, CUSTOMER, "plain", _doc(_allow("s3:*")), clean_emulator.url))
+    without = _as(aws, clean_emulator, "sts", CUSTOMER, "plain", _doc(_allow("s3:*")))
     _denied(lambda: without.assume_role(RoleArn=target, RoleSessionName="rs"), "AccessDenied")
     allowed = _session(aws, CUSTOMER, "hopper", _doc(_allow("sts:AssumeRole", target)), clean_emulator.url)
     assert _client(clean_emulator.url, "sts", allowed).assume_role(RoleArn=target, RoleSessionName="rs")
     # Named directly (its role's ARN), a session needs no identity policy in its own account.
-    named = _role(aws, CUSTOMER, "named", _doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{CUSTOMER}:role/plain"},
+    plain_role = f"arn:aws:iam::{CUSTOMER}:role/plain"
+    named = _role(aws, CUSTOMER, "named", _doc({"Effect": "Allow", "Principal": {"AWS": plain_role},
                                                  "Action": "sts:AssumeRole"}))
     assert without.assume_role(RoleArn=named, RoleSessionName="rs")
 
@@ -147,9 +154,9 @@ def _bucket_with_object(aws, account, bucket, policy=None, **put):
 
 def test_get_object_same_account_needs_identity_or_bucket_policy(aws, clean_emulator):
     _bucket_with_object(aws, CUSTOMER, "logs")
-    reader = _client(clean_emulator.url, "s3", _session(aws, CUSTOMER, "reader", _doc(_allow("s3:GetObject", "arn:aws:s3:::logs/*")), clean_emulator.url))
+    reader = _as(aws, clean_emulator, "s3", CUSTOMER, "reader", _doc(_allow("s3:GetObject", "arn:aws:s3:::logs/*")))
     assert reader.get_object(Bucket="logs", Key="AWSLogs/x.json")["Body"].read() == b"{}"
-    nobody = _client(clean_emulator.url, "s3", _session(aws, CUSTOMER, "nobody", _doc(_allow("sqs:*")), clean_emulator.url))
+    nobody = _as(aws, clean_emulator, "s3", CUSTOMER, "nobody", _doc(_allow("sqs:*")))
     _denied(lambda: nobody.get_object(Bucket="logs", Key="AWSLogs/x.json"), "AccessDenied")
     # The bucket policy naming the role is enough in the bucket's account; an explicit deny wins.
     aws("s3").put_bucket_policy(Bucket="logs", Policy=json.dumps(_doc(
@@ -164,12 +171,12 @@ def test_get_object_same_account_needs_identity_or_bucket_policy(aws, clean_emul
 
 def test_get_object_across_accounts_needs_both_policies(aws, clean_emulator):
     _bucket_with_object(aws, CUSTOMER, "central")
-    reader = _client(clean_emulator.url, "s3", _session(aws, OTHER, "reader", _doc(_allow("s3:GetObject")), clean_emulator.url))
+    reader = _as(aws, clean_emulator, "s3", OTHER, "reader", _doc(_allow("s3:GetObject")))
     _denied(lambda: reader.get_object(Bucket="central", Key="AWSLogs/x.json"), "AccessDenied")
     aws("s3").put_bucket_policy(Bucket="central", Policy=json.dumps(_doc(
         _allow("s3:GetObject", "arn:aws:s3:::central/*", Principal={"AWS": OTHER}))))
     assert reader.get_object(Bucket="central", Key="AWSLogs/x.json")
-    no_identity = _client(clean_emulator.url, "s3", _session(aws, OTHER, "plain", _doc(_allow("sqs:*")), clean_emulator.url))
+    no_identity = _as(aws, clean_emulator, "s3", OTHER, "plain", _doc(_allow("sqs:*")))
     _denied(lambda: no_identity.get_object(Bucket="central", Key="AWSLogs/x.json"), "AccessDenied")
 
 
@@ -177,11 +184,11 @@ def test_get_object_encrypted_with_kms_needs_decrypt_on_the_key(aws, clean_emula
     kms = aws("kms")
     key = kms.create_key()["KeyMetadata"]
     _bucket_with_object(aws, CUSTOMER, "findings", ServerSideEncryption="aws:kms", SSEKMSKeyId=key["Arn"])
-    read_only = _client(clean_emulator.url, "s3", _session(aws, CUSTOMER, "ro", _doc(_allow("s3:GetObject")), clean_emulator.url))
+    read_only = _as(aws, clean_emulator, "s3", CUSTOMER, "ro", _doc(_allow("s3:GetObject")))
     message = _denied(lambda: read_only.get_object(Bucket="findings", Key="AWSLogs/x.json"), "AccessDenied")
     assert "kms:Decrypt" in message and key["Arn"] in message
     both = _doc(_allow("s3:GetObject"), _allow("kms:Decrypt", key["Arn"]))
-    reader = _client(clean_emulator.url, "s3", _session(aws, CUSTOMER, "rw", both, clean_emulator.url))
+    reader = _as(aws, clean_emulator, "s3", CUSTOMER, "rw", both)
     assert reader.get_object(Bucket="findings", Key="AWSLogs/x.json")["Body"].read() == b"{}"
     # Without the key policy's delegation to the account, the identity policy cannot grant.
     kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(_doc(
@@ -193,9 +200,9 @@ def test_kms_decrypt_needs_the_key_policy_and_the_identity_policy(aws, clean_emu
     kms = aws("kms")
     key = kms.create_key()["KeyMetadata"]
     blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"secret")["CiphertextBlob"]
-    allowed = _client(clean_emulator.url, "kms", _session(aws, CUSTOMER, "dec", _doc(_allow("kms:Decrypt", key["Arn"])), clean_emulator.url))
+    allowed = _as(aws, clean_emulator, "kms", CUSTOMER, "dec", _doc(_allow("kms:Decrypt", key["Arn"])))
     assert allowed.decrypt(CiphertextBlob=blob)["Plaintext"] == b"secret"
-    plain = _client(clean_emulator.url, "kms", _session(aws, CUSTOMER, "plain", _doc(_allow("s3:*")), clean_emulator.url))
+    plain = _as(aws, clean_emulator, "kms", CUSTOMER, "plain", _doc(_allow("s3:*")))
     _denied(lambda: plain.decrypt(CiphertextBlob=blob), "AccessDeniedException")
     # The identity policy grants only through the key policy's delegation to the account.
     kms.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(_doc(
@@ -206,12 +213,12 @@ def test_kms_decrypt_needs_the_key_policy_and_the_identity_policy(aws, clean_emu
 def test_sns_subscribe_needs_identity_and_across_accounts_the_topic_policy(aws, clean_emulator):
     topic = aws("sns").create_topic(Name="cloudtrail-radiantsecurity")["TopicArn"]
     queue = f"arn:aws:sqs:us-east-1:{OTHER}:radiant"
-    plain = _client(clean_emulator.url, "sns", _session(aws, CUSTOMER, "plain", _doc(_allow("s3:*")), clean_emulator.url))
+    plain = _as(aws, clean_emulator, "sns", CUSTOMER, "plain", _doc(_allow("s3:*")))
     message = _denied(lambda: plain.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue), "AuthorizationError")
     assert "SNS:Subscribe" in message
-    subscriber = _client(clean_emulator.url, "sns", _session(aws, CUSTOMER, "sub", _doc(_allow("sns:Subscribe", topic)), clean_emulator.url))
+    subscriber = _as(aws, clean_emulator, "sns", CUSTOMER, "sub", _doc(_allow("sns:Subscribe", topic)))
     assert subscriber.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)["SubscriptionArn"]
-    outsider = _client(clean_emulator.url, "sns", _session(aws, OTHER, "sub", _doc(_allow("sns:Subscribe")), clean_emulator.url))
+    outsider = _as(aws, clean_emulator, "sns", OTHER, "sub", _doc(_allow("sns:Subscribe")))
     _denied(lambda: outsider.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue), "AuthorizationError")
     aws("sns").set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps(_doc(
         _allow("SNS:Subscribe", topic, Principal={"AWS": f"arn:aws:iam::{OTHER}:role/sub"}))))
@@ -233,9 +240,10 @@ def test_cloudtrail_delivers_log_files_and_notifies_the_trails_topic(aws, clean_
     s3, sns, cloudtrail = aws("s3"), aws("sns"), aws("cloudtrail")
     s3.create_bucket(Bucket="trail-logs")
     trail_arn = f"arn:aws:cloudtrail:us-east-1:{CUSTOMER}:trail/trail1"
+    cloudtrail_service = {"Service": "cloudtrail.amazonaws.com"}
     s3.put_bucket_policy(Bucket="trail-logs", Policy=json.dumps(_doc(
-        _allow("s3:GetBucketAcl", "arn:aws:s3:::trail-logs", Principal={"Service": "cloudtrail.amazonaws.com"}),
-        _allow("s3:PutObject", f"arn:aws:s3:::trail-logs/AWSLogs/{CUSTOMER}/*", Principal={"Service": "cloudtrail.amazonaws.com"},
+        _allow("s3:GetBucketAcl", "arn:aws:s3:::trail-logs", Principal=cloudtrail_service),
+        _allow("s3:PutObject", f"arn:aws:s3:::trail-logs/AWSLogs/{CUSTOMER}/*", Principal=cloudtrail_service,
                Condition={"StringEquals": {"aws:SourceArn": trail_arn}}))))
     topic = sns.create_topic(Name="ct")["TopicArn"]
     publish = _allow("SNS:Publish", topic, Principal={"Service": "cloudtrail.amazonaws.com"},

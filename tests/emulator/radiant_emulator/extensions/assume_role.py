@@ -37,7 +37,8 @@ def _checked(original):
         role_arn = self._get_param("RoleArn") or ""
         who = iam_identity.caller(self.get_access_key(), self.current_account)
         role = iam_identity._role(role_arn) if role_arn.split(":")[5:6] and ":role/" in role_arn else None
-        context = {"sts:ExternalId": self._get_param("ExternalId"), "sts:RoleSessionName": self._get_param("RoleSessionName")}
+        context = {"sts:ExternalId": self._get_param("ExternalId"),
+                   "sts:RoleSessionName": self._get_param("RoleSessionName")}
         if role is None or not iam_identity.allowed(
             who, "sts:AssumeRole", role_arn, role.account_id, role.assume_role_policy_document, context,
             policy_required=True,

@@ -256,7 +256,8 @@ def deliver_log_file(trail_arn: str, account: str | None = None) -> dict:
     if trail.kms_key_id:
         context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = trail.kms_key_id
     object_arn = f"arn:aws:s3:::{trail.bucket_name}/{key_name}"
-    if bucket is None or not policy_eval.allows(resources.bucket_policy(bucket), SERVICE, "s3:PutObject", object_arn, context):
+    policy = resources.bucket_policy(bucket) if bucket is not None else None
+    if bucket is None or not policy_eval.allows(policy, SERVICE, "s3:PutObject", object_arn, context):
         result["delivery_error"] = "AccessDenied"
         return result
     body = gzip.compress(json.dumps({"Records": [{

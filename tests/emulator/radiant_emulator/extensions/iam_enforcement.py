@@ -64,11 +64,13 @@ def _get_object(original):
             return _s3_access_denied()
         if key.encryption == "aws:kms" and key.kms_key_id:
             kms_key = resources.find_key(key.kms_key_id, owner, bucket.region_name)
-            context = {"kms:ViaService": f"s3.{bucket.region_name}.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": object_arn}
+            context = {"kms:ViaService": f"s3.{bucket.region_name}.amazonaws.com",
+                       "kms:EncryptionContext:aws:s3:arn": object_arn}
             for name, value in (getattr(key, KMS_CONTEXT_ATTRIBUTE, None) or {}).items():
                 context[f"kms:EncryptionContext:{name}"] = value
             if kms_key is None or not _kms_allows(who, kms_key, context):
-                return _s3_access_denied(iam_identity.not_authorized(who, "kms:Decrypt", kms_key.arn if kms_key else key.kms_key_id))
+                key_arn = kms_key.arn if kms_key else key.kms_key_id
+                return _s3_access_denied(iam_identity.not_authorized(who, "kms:Decrypt", key_arn))
         return original(self)
 
     return get_object
@@ -83,7 +85,8 @@ def _decrypt(original):
             return result
         key_arn = json.loads(result)["KeyId"]
         key = resources.find_key(key_arn, who.account, self.region)
-        context = {f"kms:EncryptionContext:{name}": value for name, value in (self._get_param("EncryptionContext") or {}).items()}
+        requested = self._get_param("EncryptionContext") or {}
+        context = {f"kms:EncryptionContext:{name}": value for name, value in requested.items()}
         if key is None or not _kms_allows(who, key, context):
             raise AwsError("AccessDeniedException", iam_identity.not_authorized(who, "kms:Decrypt", key_arn))
         return result
