@@ -169,6 +169,16 @@ def test_get_object_same_account_needs_identity_or_bucket_policy(aws, clean_emul
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
 
+def test_a_tls_only_bucket_policy_does_not_refuse_requests_made_over_tls(aws, clean_emulator):
+    # moto ignored the condition of statements for every caller and refused every GetObject.
+    tls_only = {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    _bucket_with_object(aws, CUSTOMER, "logs", _doc(tls_only))
+    reader = _as(aws, clean_emulator, "s3", CUSTOMER, "reader", _doc(_allow("s3:GetObject")))
+    assert reader.get_object(Bucket="logs", Key="AWSLogs/x.json")["Body"].read() == b"{}"
+
+
 def test_get_object_across_accounts_needs_both_policies(aws, clean_emulator):
     _bucket_with_object(aws, CUSTOMER, "central")
     reader = _as(aws, clean_emulator, "s3", OTHER, "reader", _doc(_allow("s3:GetObject")))

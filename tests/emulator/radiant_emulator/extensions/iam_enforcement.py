@@ -14,6 +14,8 @@ account's administrator and are not restricted):
 - KMS Decrypt: the key policy (required) and the identity-based policy, kms:CallerAccount
   and kms:EncryptionContext:* as condition keys (KMS Developer Guide, "Key policies",
   "kms:EncryptionContext:context-key"). AccessDeniedException.
+- Statements for every caller (``Principal: "*"``), which moto checks first for object
+  requests, are evaluated with their conditions (aws:SecureTransport is true: clients use TLS).
 - SNS Subscribe: the topic policy and the identity-based policy, SNS:Subscribe on the topic
   (SNS Developer Guide, "Amazon SNS access control",
   https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html). AuthorizationError.
@@ -26,7 +28,7 @@ import functools
 import json
 from xml.sax.saxutils import escape
 
-from .. import iam_identity, resources
+from .. import iam_identity, policy_eval, resources
 from ..errors import AwsError
 
 # The caller of the Subscribe request in progress, for the backend's cross-account check.
@@ -113,6 +115,19 @@ def _subscribe(original):
     return subscribe
 
 
+def _bucket_wide_permission(self, action: str, resource: str):
+    """moto's check of statements that apply to every caller (``Principal: "*"``), before any
+    other: it ignored their conditions, so the TLS-only statement (Deny s3:* when
+    aws:SecureTransport is false) refused every request. Conditions are evaluated now, with
+    the request over TLS as real clients make it."""
+    from moto.iam.access_control import PermissionResult
+
+    found = policy_eval.decision(resources.bucket_policy(self), [], action, resource, {"aws:SecureTransport": "true"})
+    if found == policy_eval.DENY:
+        return PermissionResult.DENIED
+    return PermissionResult.PERMITTED if found == policy_eval.ALLOW else PermissionResult.NEUTRAL
+
+
 def install() -> None:
     from moto.kms.responses import KmsResponse
     from moto.s3.responses import S3Response
@@ -120,7 +135,10 @@ def install() -> None:
 
     if getattr(S3Response, "_radiant_iam", False):
         return
+    from moto.s3.models import FakeBucket
+
     S3Response.get_object = _get_object(S3Response.get_object)
+    FakeBucket.get_permission = _bucket_wide_permission
     KmsResponse.decrypt = _decrypt(KmsResponse.decrypt)
     SNSResponse.subscribe = _subscribe(SNSResponse.subscribe)
     S3Response._radiant_iam = True
