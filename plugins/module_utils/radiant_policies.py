@@ -129,13 +129,16 @@ def api_access_policy():
     return _document(_read_only_statements("AccountApi", ["*"]))
 
 
-def main_access_policy(sns_topic_arns=None, kms_key_arns=None, api_role_name=API_ROLE_NAME):
+def main_access_policy(sns_topic_arns=None, kms_key_arns=None):
     """Seed 000's policy for ``radiant-aws-access-role`` in the main account.
 
     Seed 000's JSON plus its permission table's main-account rows: subscribe, unsubscribe
-    and confirm on the CloudTrail and GuardDuty topics, ``sts:AssumeRole`` into the API
-    role of other accounts, and ``kms:Decrypt`` only when KMS keys encrypt the logs (the
-    seed: "remove the last object if we do not use any KMS").
+    and confirm on the CloudTrail and GuardDuty topics, and ``kms:Decrypt`` only when KMS
+    keys encrypt the logs (the seed: "remove the last object if we do not use any KMS").
+    The table's ``sts:AssumeRole`` row is not granted: every API role trusts Radiant's own
+    session (seed 001's trust policy), which assumes them directly; a session of this role is
+    refused by that trust, so the grant could never be used (IAM user guide, "Cross-account
+    policy evaluation logic": the trust policy must allow the caller).
     """
     statements = _read_only_statements("Account", "*")
     topics = sorted(set(sns_topic_arns or []))
@@ -151,12 +154,6 @@ def main_access_policy(sns_topic_arns=None, kms_key_arns=None, api_role_name=API
         # only a subscription's owner or its topic's owner unsubscribe (API reference, Unsubscribe).
         statements.append({"Sid": "SNSUnsubscribe", "Effect": "Allow", "Action": ["sns:Unsubscribe"],
                            "Resource": "*"})
-    statements.append({
-        "Sid": "AssumeApiRoles",
-        "Effect": "Allow",
-        "Action": ["sts:AssumeRole"],
-        "Resource": ["arn:aws:iam::*:role/{0}".format(api_role_name)],
-    })
     keys = sorted(set(kms_key_arns or []))
     if keys:
         statements.append({"Sid": "KMSDecrypt", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": keys})
@@ -252,10 +249,12 @@ def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_i
     }]
 
 
-def cloudtrail_topic_statements(topic_arn, trail_arn):
-    """CloudTrail's SNS topic policy (CloudTrail user guide, "Amazon SNS topic policy for CloudTrail")."""
+def cloudtrail_topic_statements(topic_arn, trail_arn, sid="AWSCloudTrailSNSPolicy20150319"):
+    """CloudTrail's SNS topic policy (CloudTrail user guide, "Amazon SNS topic policy for CloudTrail"):
+    one statement per trail, limited to it by aws:SourceArn, so trails of other accounts (seed 002's
+    outside accounts) publish to the same topic each under a Sid of their own."""
     return [{
-        "Sid": "AWSCloudTrailSNSPolicy20150319",
+        "Sid": sid,
         "Effect": "Allow",
         "Principal": {"Service": "cloudtrail.amazonaws.com"},
         "Action": "SNS:Publish",

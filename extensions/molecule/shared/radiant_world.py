@@ -41,7 +41,8 @@ API_ROLE = "radiant-aws-api-access-role"
 ENABLED_FEATURES = {"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS",
                     "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"}
 # Seed 002 (cross_account_logging role defaults): the outside accounts' trails write into the
-# CloudTrail bucket; a read-only role in the log account is trusted by their API roles only.
+# CloudTrail bucket and notify the CloudTrail topic; a read-only role in the log account is
+# trusted by Radiant's session with the external ID only.
 READER_ROLE = "radiant-cloudtrail-reader"
 READER_POLICY = "radiant-cloudtrail-log-read"
 PHASES = ("org_trail", "guardduty", "findings_export", "member_export", "sns_wiring", "radiant_iam",
@@ -355,18 +356,21 @@ class Checker:
 
     def check_cross_account_logging(self):
         """Seed 002: each outside account's trail writes to the CloudTrail bucket under the prefix, allowed
-        by a statement pair of its own; the log account's read-only role trusts the named source roles only."""
+        by a statement pair of its own, and notifies the CloudTrail topic, allowed by a statement of its own;
+        the log account's read-only role trusts Radiant's session with the external ID only."""
         world = self.world
         prefix = world.cross_account_prefix
         sources = world.outside_accounts()
         if not self.expect(sources, "cross-account logging", "the sample organization has no outside account"):
             return
-        expected_statements = []
+        expected_statements, topic_statements = [], []
         for account in sources:
             where = "trail {0} in {1}".format(TRAIL_NAME, account)
             trail_arn = "arn:aws:cloudtrail:{0}:{1}:trail/{2}".format(world.home, account, TRAIL_NAME)
             expected_statements += radiant_policies.cross_account_source_statements(
                 world.cloudtrail_bucket, account, trail_arn=trail_arn, prefix=prefix or None)
+            topic_statements += radiant_policies.cloudtrail_topic_statements(
+                world.cloudtrail_topic_arn, trail_arn, sid="AWSCloudTrailSNSPolicy" + account)
             cloudtrail = world.client(account, "cloudtrail")
             trails = cloudtrail.describe_trails(trailNameList=[TRAIL_NAME])["trailList"]
             if not self.expect(len(trails) == 1, where, "missing"):
@@ -380,6 +384,8 @@ class Checker:
             self.expect(not trail.get("IsOrganizationTrail"), where, "an organization trail")
             self.expect(trail.get("IsMultiRegionTrail"), where, "not multi-Region")
             self.expect(trail.get("LogFileValidationEnabled"), where, "no log file validation")
+            self.expect(trail.get("SnsTopicARN") == world.cloudtrail_topic_arn, where,
+                        "notifies {0}, expected {1}".format(trail.get("SnsTopicARN"), world.cloudtrail_topic_arn))
             self.expect(cloudtrail.get_trail_status(Name=TRAIL_NAME)["IsLogging"], where, "not logging")
         where = "bucket {0} policy".format(world.cloudtrail_bucket)
         policy = _bucket_policy(world, world.log, world.cloudtrail_bucket)
@@ -392,21 +398,20 @@ class Checker:
                 path = "/".join(part for part in (prefix, "AWSLogs", account, "*") if part)
                 self.expect(statement["Resource"] == "arn:aws:s3:::{0}/{1}".format(world.cloudtrail_bucket, path),
                             where, "{0} lets {1} write to {2}".format(sid, account, statement["Resource"]))
+        topic_policy = world.client(world.log, "sns").get_topic_attributes(
+            TopicArn=world.cloudtrail_topic_arn)["Attributes"].get("Policy", "")
+        self.expect_statements("topic {0} policy".format(world.cloudtrail_topic_arn), topic_policy, topic_statements)
         iam = world.client(world.log, "iam")
         try:
             role = iam.get_role(RoleName=READER_ROLE)["Role"]
         except iam.exceptions.NoSuchEntityException:
             self.problems.append("{0} in {1}: missing".format(READER_ROLE, world.log))
             return
-        trusted = sorted("arn:aws:iam::{0}:role/{1}".format(account, API_ROLE) for account in sources)
         statements = role["AssumeRolePolicyDocument"]["Statement"]
-        principals = sorted(arn for statement in statements
-                            for arn in _as_list(statement.get("Principal", {}).get("AWS")))
-        self.expect(principals == trusted, READER_ROLE + " trust", "trusts {0}, expected only {1}".format(
-            principals, trusted))
-        only_assume_role = all(statement.get("Effect") == "Allow" and statement.get("Action") == "sts:AssumeRole"
-                               and set(statement.get("Principal", {})) == {"AWS"} for statement in statements)
-        self.expect(only_assume_role, READER_ROLE + " trust", json.dumps(statements))
+        expected_trust = radiant_policies.radiant_trust_policy(self.external_id) if self.external_id else None
+        self.expect(expected_trust is not None and _normal(statements) == _normal(expected_trust["Statement"]),
+                    READER_ROLE + " trust", "{0}, expected Radiant's session with the external ID only".format(
+                        json.dumps(statements)))
         self.expect(iam.list_attached_role_policies(RoleName=READER_ROLE)["AttachedPolicies"] == [],
                     READER_ROLE, "has managed policies attached (read-only: its inline policy alone)")
         inline = iam.list_role_policies(RoleName=READER_ROLE)["PolicyNames"]

@@ -32,22 +32,47 @@ def allows(
 ) -> bool:
     """Whether ``policy`` lets ``principal`` (a service principal, or an account as its id or
     an IAM ARN; or several, e.g. a service's global and regional forms) perform ``action`` on
-    ``resource`` given request ``context``."""
+    ``resource`` given request ``context``. A grant to the principal's account counts."""
+    return decision(policy, principal, action, resource, context) in (ALLOW, ALLOW_ACCOUNT)
+
+
+# What a resource-based policy says about one request (IAM User Guide, "Policy evaluation
+# logic"): an explicit deny; an allow naming the principal itself (its ARN, its role's ARN,
+# "*", a service); an allow naming only its account, which delegates the decision to the
+# account's identity-based policies ("Determining whether a request is allowed or denied
+# within an account", "Cross-account policy evaluation logic"); or nothing.
+DENY = "deny"
+ALLOW = "allow"
+ALLOW_ACCOUNT = "allow-account"
+
+
+def decision(
+    policy: str | dict | None,
+    principal: str | Iterable[str] | None,
+    action: str,
+    resource: str,
+    context: Context | None = None,
+) -> str | None:
+    """DENY, ALLOW, ALLOW_ACCOUNT or None for ``policy``. ``principal`` None evaluates an
+    identity-based policy (no Principal element): its allows are ALLOW."""
     document = _load(policy)
     if document is None:
-        return False
-    principals = [principal] if isinstance(principal, str) else list(principal)
+        return None
+    principals = None if principal is None else [principal] if isinstance(principal, str) else list(principal)
     context = {key.lower(): value for key, value in (context or {}).items()}
-    allowed = False
+    result = None
     for statement in _as_list(document.get("Statement")):
-        if not isinstance(statement, dict) or not _statement_matches(statement, principals, action, resource, context):
+        if not isinstance(statement, dict):
+            continue
+        how = _statement_matches(statement, principals, action, resource, context)
+        if not how:
             continue
         effect = statement.get("Effect")
         if effect == "Deny":
-            return False
-        if effect == "Allow":
-            allowed = True
-    return allowed
+            return DENY
+        if effect == "Allow" and result != ALLOW:
+            result = ALLOW if how is True else ALLOW_ACCOUNT
+    return result
 
 
 def _load(policy):
@@ -69,9 +94,15 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _statement_matches(statement: dict, principals: list[str], action: str, resource: str, context: Context) -> bool:
-    if "Principal" in statement:
-        if not _principal_matches(statement["Principal"], principals):
+def _statement_matches(statement: dict, principals: list[str] | None, action: str, resource: str, context: Context):
+    """False, True (the principal itself), or ALLOW_ACCOUNT (through its account only)."""
+    how = True
+    if principals is None:
+        if "Principal" in statement or "NotPrincipal" in statement:
+            return False  # identity-based policies have no Principal element
+    elif "Principal" in statement:
+        how = _principal_matches(statement["Principal"], principals)
+        if not how:
             return False
     elif "NotPrincipal" in statement:
         if _principal_matches(statement["NotPrincipal"], principals):
@@ -92,30 +123,41 @@ def _statement_matches(statement: dict, principals: list[str], action: str, reso
     elif "NotResource" in statement:
         if any(_glob(pattern, resource) for pattern in _as_list(statement["NotResource"])):
             return False
-    return _conditions_match(statement.get("Condition") or {}, context)
+    return how if _conditions_match(statement.get("Condition") or {}, context) else False
 
 
-def _principal_matches(element, principals: list[str]) -> bool:
+def _principal_matches(element, principals: list[str]):
+    """True when the element names one of ``principals`` (or everyone), ALLOW_ACCOUNT when it
+    names only their account, False otherwise (IAM User Guide, "AWS JSON policy elements:
+    Principal": an account principal delegates to the account; a role ARN matches its
+    sessions, which callers pass as their own second name)."""
     if element == "*":
         return True
     if not isinstance(element, dict):
         return False
     # "AWS": "*" means everyone, service principals included (IAM User Guide, "Principal").
-    aws_entries = _as_list(element.get("AWS"))
+    aws_entries = [str(entry) for entry in _as_list(element.get("AWS"))]
     if "*" in aws_entries:
         return True
     services = {str(service).lower() for service in _as_list(element.get("Service"))}
-    aws_accounts = {_account_of(entry) for entry in aws_entries} - {None}
+    accounts = {_account_of(entry) for entry in aws_entries if _is_account(entry)} - {None}
+    named = {entry for entry in aws_entries if not _is_account(entry)}
+    via_account = False
     for principal in principals:
         account = _account_of(principal)
-        if account is not None:
-            # An account (its root ARN or id) grants any identity of that account; a role or
-            # user ARN is matched by account too, since the emulator knows callers by account.
-            if account in aws_accounts:
+        if account is None:
+            if principal.lower() in services:
                 return True
-        elif principal.lower() in services:
+            continue
+        if principal in named:
             return True
-    return False
+        if account in accounts:
+            via_account = True
+    return ALLOW_ACCOUNT if via_account else False
+
+
+def _is_account(entry: str) -> bool:
+    return bool(re.fullmatch(r"\d{12}", entry)) or bool(re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:root", entry))
 
 
 _ACCOUNT_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):")

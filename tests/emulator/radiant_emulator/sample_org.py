@@ -123,6 +123,8 @@ def build_sample_org(endpoint: str, spec: SampleOrgSpec) -> dict:
                 }
             ),
         )
+        # As Organizations gives its member accounts' access role (the emulator enforces IAM).
+        iam.attach_role_policy(RoleName=ACCESS_ROLE, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
         _register_email(endpoint, account_id, email)
         outside.append({"id": account_id, "name": f"outside-{index + 1:02d}", "email": email})
 

@@ -10,6 +10,10 @@ The control API lives under ``/_emulator/``:
 - ``GET /_emulator/credentials``: every role session STS issued since the last reset, with its
   secret key and session token (tests search output for them).
 - ``POST /_emulator/reset``: forget every AWS resource (moto's reset) and clear the log.
+- ``POST /_emulator/role-sessions``: credentials of a role session outside the customer's
+  accounts, e.g. Radiant's tenant role (see ``sessions.py``).
+- ``POST /_emulator/cloudtrail/deliver``: a trail delivers one log file (see
+  ``extensions/cloudtrail.py``).
 """
 
 from __future__ import annotations
@@ -202,6 +206,16 @@ class EmulatorApp:
                 from .extensions.assume_role import issued_credentials
 
                 return _json(start_response, 200, {"credentials": issued_credentials()})
+            if route.startswith("role-sessions"):
+                from . import sessions
+
+                status, payload = sessions.control(method, route, _read_json(environ))
+                return _json(start_response, status, payload)
+            if route.startswith("cloudtrail/"):
+                from .extensions import cloudtrail
+
+                status, payload = cloudtrail.control(method, route, _read_json(environ))
+                return _json(start_response, status, payload)
             if route == "reset" and method == "POST":
                 reset_state()
                 self.log.reset()

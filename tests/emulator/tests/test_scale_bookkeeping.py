@@ -33,7 +33,9 @@ def test_access_keys_map_to_their_account_created_or_deleted_between_requests(aw
     iam.delete_access_key(UserName="bench", AccessKeyId=keys["AccessKeyId"])
     assert _with_keys(clean_emulator.url, "sts", keys).get_caller_identity()["Account"] == "123456789012"
     # Temporary keys from AssumeRole act as the role's account, also after a reset forgot everything.
-    iam.create_role(RoleName="reach", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="reach", AssumeRolePolicyDocument=json.dumps(trust))
     session = aws("sts").assume_role(RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/reach", RoleSessionName="bench")
     as_role = _with_keys(clean_emulator.url, "sts", session["Credentials"])
     assert as_role.get_caller_identity()["Account"] == OTHER_ACCOUNT

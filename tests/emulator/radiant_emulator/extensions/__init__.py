@@ -17,6 +17,7 @@ EXTENSIONS: list[str] = [
     "s3_ownership",
     "account_regions",
     "assume_role",
+    "iam_enforcement",
     "account_lookup",
     "kms_key_policy",
 ]

@@ -1,41 +1,49 @@
-"""STS AssumeRole refuses a role that does not exist, as AWS does (moto issues keys for any
-ARN). AWS answers AccessDenied, "User: <caller> is not authorized to perform:
-sts:AssumeRole on resource: <role ARN>", whether the role is missing or its trust policy
-refuses the caller (IAM user guide, "Troubleshooting IAM roles",
-https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_roles.html). Trust policies
-are still not evaluated.
+"""STS AssumeRole as AWS authorizes it (moto issues keys for any ARN).
+
+- The role must exist, and its trust policy must allow the caller sts:AssumeRole, with the
+  request's sts:ExternalId (and aws:PrincipalArn, aws:PrincipalAccount) as condition keys; a
+  trust naming the caller's account rather than the caller needs the caller's identity-based
+  policy to allow sts:AssumeRole on the role too, and so does any caller from another account
+  (IAM User Guide, "Roles terms and concepts", "Cross-account policy evaluation logic",
+  "How to use an external ID when granting access to your AWS resources to a third party":
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html,
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html,
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html).
+- AWS answers AccessDenied, "User: <caller> is not authorized to perform: sts:AssumeRole on
+  resource: <role ARN>", whether the role is missing or a policy refuses the caller (IAM User
+  Guide, "Troubleshooting IAM roles",
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_roles.html).
+- Organizations creates OrganizationAccountAccessRole trusting the management account with
+  AWS's AdministratorAccess attached (Organizations User Guide, "Accessing member accounts",
+  https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html);
+  moto created it without a policy, and loads AWS's managed policies only on request, so every
+  account gets AdministratorAccess and the role gets it attached.
 """
 
 from __future__ import annotations
 
 import functools
 
+from .. import iam_identity
 from ..errors import AwsError
 
 NOT_AUTHORIZED = "User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
-
-
-def _role_exists(role_arn: str) -> bool:
-    from moto.iam.models import iam_backends
-
-    try:
-        _arn, _partition, _service, _region, account_id, resource = role_arn.split(":", 5)
-    except ValueError:
-        return False
-    if not resource.startswith("role/"):
-        return False
-    role_name = resource.rsplit("/", 1)[-1]
-    backend = iam_backends[account_id]["global"]
-    return any(role.name == role_name for role in backend.roles.values())
+ACCESS_ROLE = "OrganizationAccountAccessRole"
 
 
 def _checked(original):
     @functools.wraps(original)
     def assume_role(self):
         role_arn = self._get_param("RoleArn") or ""
-        if not _role_exists(role_arn):
-            _user_id, caller, _account = self.backend.get_caller_identity(self.get_access_key(), self.region)
-            raise AwsError("AccessDenied", NOT_AUTHORIZED.format(caller=caller, role_arn=role_arn))
+        who = iam_identity.caller(self.get_access_key(), self.current_account)
+        role = iam_identity._role(role_arn) if role_arn.split(":")[5:6] and ":role/" in role_arn else None
+        context = {"sts:ExternalId": self._get_param("ExternalId"),
+                   "sts:RoleSessionName": self._get_param("RoleSessionName")}
+        if role is None or not iam_identity.allowed(
+            who, "sts:AssumeRole", role_arn, role.account_id, role.assume_role_policy_document, context,
+            policy_required=True,
+        ):
+            raise AwsError("AccessDenied", NOT_AUTHORIZED.format(caller=who.arn, role_arn=role_arn))
         return original(self)
 
     return assume_role
@@ -61,7 +69,44 @@ def issued_credentials() -> list[dict]:
     return issued
 
 
+def _with_administrator_access(original):
+    @functools.wraps(original)
+    def init_aws_policies(self):
+        policies = original(self)
+        if not any(p.arn == iam_identity.ADMINISTRATOR_ACCESS_ARN for p in policies):
+            policies.append(iam_identity.administrator_access_policy(self.account_id))
+        return policies
+
+    return init_aws_policies
+
+
+def _access_role_with_administrator_access(original):
+    @functools.wraps(original)
+    def create_account(self, **kwargs):
+        from moto.iam.models import iam_backends
+
+        status = original(self, **kwargs)
+        account_id = status["CreateAccountStatus"]["AccountId"]
+        iam = iam_backends[account_id]["global"]
+        role_name = kwargs.get("RoleName") or ACCESS_ROLE
+        if not any(role.name == role_name for role in iam.roles.values()):
+            return status
+        role = iam.get_role(role_name)
+        if iam_identity.ADMINISTRATOR_ACCESS_ARN not in role.managed_policies:
+            iam.attach_role_policy(iam_identity.ADMINISTRATOR_ACCESS_ARN, role_name)
+        return status
+
+    return create_account
+
+
 def install() -> None:
+    from moto.iam.models import IAMBackend
+    from moto.organizations.models import OrganizationsBackend
     from moto.sts.responses import TokenResponse
 
+    if getattr(TokenResponse, "_radiant_assume_role", False):
+        return
     TokenResponse.assume_role = _checked(TokenResponse.assume_role)
+    IAMBackend._init_aws_policies = _with_administrator_access(IAMBackend._init_aws_policies)
+    OrganizationsBackend.create_account = _access_role_with_administrator_access(OrganizationsBackend.create_account)
+    TokenResponse._radiant_assume_role = True

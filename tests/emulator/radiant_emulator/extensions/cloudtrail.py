@@ -49,6 +49,19 @@ Each behaviour below names the AWS page it follows.
 - Reads of an organization trail (GetTrail, GetTrailStatus, GetEventSelectors) by ARN work from
   every account of the organization (User Guide, "Creating a trail for an organization": member
   accounts can see the organization trail but cannot change it).
+- Log file delivery (control API ``POST /_emulator/cloudtrail/deliver``, ``{"trail_arn",
+  "account"}``; AWS delivers on its own every few minutes): one gzipped log file under
+  ``[prefix/]AWSLogs/[<o-org id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/`` written as
+  cloudtrail.amazonaws.com if the bucket policy allows it then (bucket-owner-full-control,
+  aws:SourceArn = the trail), SSE-KMS with the trail's key and encryption context
+  aws:cloudtrail:arn, so the bucket's own event notifications fire; then, when the trail has a
+  topic (in any account) whose policy lets CloudTrail publish for this trail, the notification
+  ``{"s3Bucket": ..., "s3ObjectKey": [key]}`` (User Guide, "How CloudTrail works" / "Finding
+  your CloudTrail log files" and "Configuring Amazon SNS notifications for CloudTrail":
+  https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html,
+  https://docs.aws.amazon.com/awscloudtrail/latest/userguide/configure-sns-notifications-for-cloudtrail.html).
+  A refused write or publish is the answer's ``delivery_error`` / ``notification_error``
+  (GetTrailStatus' LatestDeliveryError / LatestNotificationError on AWS).
 - RegisterOrganizationDelegatedAdmin / DeregisterOrganizationDelegatedAdmin (API Reference,
   https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_RegisterOrganizationDelegatedAdmin.html).
 """
@@ -216,6 +229,84 @@ def _check_destinations(
         if topic is None or not policy_eval.allows(topic.policy, SERVICE, "SNS:Publish", topic_arn, topic_context):
             raise AwsError("InsufficientSnsTopicPolicyException", TOPIC_POLICY_ERROR)
     return key_arn
+
+
+# -- log file delivery -------------------------------------------------------------------------
+def _find_trail(trail_arn: str):
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    parts = resources.parse_arn(trail_arn)
+    if parts is None or parts["service"] != "cloudtrail" or parts["account"] not in cloudtrail_backends:
+        return None
+    backend = cloudtrail_backends[parts["account"]].get(parts["region"])
+    return next((t for t in backend.trails.values() if t.arn == trail_arn), None) if backend else None
+
+
+def deliver_log_file(trail_arn: str, account: str | None = None) -> dict:
+    """Deliver one log file of ``trail_arn`` for ``account`` (default the trail's owner)."""
+    import gzip
+    import uuid
+    from datetime import datetime, timezone
+
+    from moto.s3.models import s3_backends
+
+    from .iam_enforcement import KMS_CONTEXT_ATTRIBUTE
+
+    trail = _find_trail(trail_arn)
+    if trail is None:
+        raise ValueError(f"no trail {trail_arn}")
+    owner, region = trail.account_id, trail.region_name
+    account = account or owner
+    org_id = None
+    if trail.is_org_trail:
+        organization = organizations_state.organization_of(owner)
+        org_id = organization.id if organization else None
+    now = datetime.now(timezone.utc)
+    stamp = now.strftime("%Y%m%dT%H%MZ")
+    key_name = "/".join(part for part in [
+        (trail.s3_key_prefix or "").strip("/"), "AWSLogs", org_id, account, "CloudTrail", region,
+        now.strftime("%Y/%m/%d"), f"{account}_CloudTrail_{region}_{stamp}_{uuid.uuid4().hex[:16]}.json.gz",
+    ] if part)
+    result = {"bucket": trail.bucket_name, "key": key_name, "topic_arn": _topic_arn(trail),
+              "delivery_error": None, "notification_error": None}
+    bucket, bucket_owner = resources.find_bucket(trail.bucket_name)
+    context = {"aws:SourceArn": trail.arn, "aws:SourceAccount": owner, "aws:SecureTransport": "true",
+               "s3:x-amz-acl": "bucket-owner-full-control",
+               "s3:x-amz-server-side-encryption": "aws:kms" if trail.kms_key_id else "AES256"}
+    if trail.kms_key_id:
+        context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = trail.kms_key_id
+    object_arn = f"arn:aws:s3:::{trail.bucket_name}/{key_name}"
+    policy = resources.bucket_policy(bucket) if bucket is not None else None
+    if bucket is None or not policy_eval.allows(policy, SERVICE, "s3:PutObject", object_arn, context):
+        result["delivery_error"] = "AccessDenied"
+        return result
+    body = gzip.compress(json.dumps({"Records": [{
+        "eventVersion": "1.09", "eventSource": "sts.amazonaws.com", "eventName": "GetCallerIdentity",
+        "awsRegion": region, "recipientAccountId": account, "eventTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }]}).encode())
+    kms = {"encryption": "aws:kms", "kms_key_id": trail.kms_key_id} if trail.kms_key_id else {}
+    stored = s3_backends[bucket_owner]["aws"].put_object(trail.bucket_name, key_name, body, **kms)
+    if trail.kms_key_id:
+        setattr(stored, KMS_CONTEXT_ATTRIBUTE, {"aws:cloudtrail:arn": trail.arn})
+    topic_arn = result["topic_arn"]
+    if topic_arn:
+        from moto.sns.models import sns_backends
+
+        topic = resources.find_topic(topic_arn)
+        topic_context = {"aws:SourceArn": trail.arn, "aws:SourceAccount": owner}
+        if topic is None or not policy_eval.allows(topic.policy, SERVICE, "SNS:Publish", topic_arn, topic_context):
+            result["notification_error"] = "AuthorizationError"
+            return result
+        parts = resources.parse_arn(topic_arn)
+        message = json.dumps({"s3Bucket": trail.bucket_name, "s3ObjectKey": [key_name]})
+        sns_backends[parts["account"]][parts["region"]].publish(message=message, arn=topic_arn)
+    return result
+
+
+def control(method: str, route: str, body: dict) -> tuple[int, dict]:
+    if method == "POST" and route.strip("/") == "cloudtrail/deliver" and body.get("trail_arn"):
+        return 200, deliver_log_file(body["trail_arn"], body.get("account"))
+    return 400, {"error": 'use POST /_emulator/cloudtrail/deliver {"trail_arn": ..., "account": ...}'}
 
 
 # -- patched moto pieces ----------------------------------------------------------------------

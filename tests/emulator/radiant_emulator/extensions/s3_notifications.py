@@ -256,8 +256,12 @@ def _subscribe(original):
     def subscribe(self, topic_arn, endpoint, protocol):
         from moto.sns.models import sns_backends
 
+        from .iam_enforcement import subscribing_caller
+
         owner = _topic_account(topic_arn)
-        if owner and owner != self.account_id:
+        who = subscribing_caller.get()
+        # A role session or user was authorized with its own identity (iam_enforcement).
+        if owner and owner != self.account_id and not (who is not None and who.enforced):
             topic = self.get_topic(topic_arn)
             caller = f"arn:aws:iam::{self.account_id}:root"
             if not policy_eval.allows(topic.policy, caller, "SNS:Subscribe", topic_arn, {}):

@@ -30,7 +30,9 @@ def test_main_role_policy_starts_with_seed_000_verbatim_and_adds_no_kms_without_
     # Unsubscribe supports no resource-level permission: named topics would never allow it.
     assert extra["SNSUnsubscribe"] == {"Sid": "SNSUnsubscribe", "Effect": "Allow", "Action": ["sns:Unsubscribe"],
                                        "Resource": "*"}
-    assert extra["AssumeApiRoles"]["Resource"] == ["arn:aws:iam::*:role/radiant-aws-api-access-role"]
+    # Radiant assumes the API roles from its own session (their trust names only it), not from this role.
+    assert set(extra) == {"SNSSubscription", "SNSUnsubscribe"}
+    assert not [s for s in policy["Statement"] if any(a.startswith("sts:") for a in s["Action"])]
 
 
 def test_main_role_policy_adds_kms_decrypt_only_for_the_keys_used():
