@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: run_host_problems
 short_description: The accounts a run needs whose host is missing from the inventory or from the run
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Every phase acts in some accounts with the credentials of their inventory host (the management, log and
     GuardDuty administrator accounts, the accounts outside the organization). A run whose inventory, C(--limit)

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: resource_owner_info
 short_description: Check that the buckets, keys and topics to adopt by name belong to the expected account
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Asks AWS who owns each S3 bucket, KMS key (by alias) and SNS topic that the onboarding would create or
     adopt by name, so that a run never adopts, and writes policies or encryption onto, another account's resource.
