@@ -243,3 +243,21 @@ def test_queue_owner_subscribes_across_accounts_when_topic_policy_allows(aws):
 
     subscriber_sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
     assert sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"] == []
+
+
+def test_events_stop_when_the_topic_policy_no_longer_lets_s3_publish(aws, bucket):
+    # S3 checks the destination's policy at every delivery, not only when the configuration is
+    # saved: a policy weakened afterwards drops the events.
+    sns, topic_arn = _topic(aws)
+    sqs, url, queue_arn = _queue(aws, "radiant-queue", account=OTHER)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "sns.amazonaws.com", topic_arn)})
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    _notify_topic(bucket, topic_arn)
+    sqs.purge_queue(QueueUrl=url)
+    bucket.put_object(Bucket=BUCKET, Key="AWSLogs/first.jsonl.gz", Body=b"{}")
+    assert _s3_events(sqs, url) == ["AWSLogs/first.jsonl.gz"]
+    sns.set_topic_attributes(TopicArn=topic_arn, AttributeName="Policy", AttributeValue=topic_policy(
+        topic_arn, OWNER, "another-bucket"))
+    bucket.put_object(Bucket=BUCKET, Key="AWSLogs/second.jsonl.gz", Body=b"{}")
+    assert _s3_events(sqs, url) == []

@@ -95,10 +95,8 @@ def _as_list(value) -> list:
 
 
 def _validate_destinations(bucket, configuration: dict) -> None:
-    bucket_arn = f"arn:aws:s3:::{bucket.name}"
-    # S3 sets aws:SourceArn and aws:SourceAccount, not the legacy AWS:SourceOwner: a topic's
-    # default policy (AWS:* limited by AWS:SourceOwner) does not let S3 publish.
-    context = {"aws:SourceArn": bucket_arn, "aws:SourceAccount": bucket.account_id}
+    # A topic's default policy (AWS:* limited by the legacy AWS:SourceOwner) does not let S3 publish.
+    context = _source_context(bucket)
     failures: list[tuple[str, str]] = []
     for entry in _as_list(configuration.get("TopicConfiguration")):
         arn = entry.get("Topic")
@@ -145,12 +143,24 @@ def _topic_accepts_s3(topic) -> bool:
     )
 
 
-def deliver_to_topic(topic_arn: str, body: dict) -> None:
+def _source_context(bucket) -> dict:
+    # S3 sets aws:SourceArn and aws:SourceAccount, not the legacy AWS:SourceOwner.
+    return {"aws:SourceArn": f"arn:aws:s3:::{bucket.name}", "aws:SourceAccount": bucket.account_id}
+
+
+def deliver_to_topic(topic_arn: str, body: dict, bucket=None) -> None:
+    """Publish an event, if the topic's policy lets S3 publish for ``bucket`` now: S3 checks it at
+    each delivery, not only when the configuration is saved (S3 User Guide, "Granting permissions to
+    publish event notification messages to a destination"); a refused event is dropped."""
     from moto.sns.models import sns_backends
 
     topic = resources.find_topic(topic_arn)
     if topic is None or not _topic_accepts_s3(topic):
         return  # asynchronous in AWS: a failed delivery is not the writer's error
+    if bucket is not None and not policy_eval.allows(
+        topic.policy, S3_PRINCIPAL, "SNS:Publish", topic_arn, _source_context(bucket)
+    ):
+        return
     parts = resources.parse_arn(topic_arn)
     try:
         backend = sns_backends[parts["account"]][parts["region"]]
@@ -159,11 +169,17 @@ def deliver_to_topic(topic_arn: str, body: dict) -> None:
         pass
 
 
-def deliver_to_queue(queue_arn: str, body: dict) -> None:
+def deliver_to_queue(queue_arn: str, body: dict, bucket=None) -> None:
+    """Send an event, if the queue's policy lets S3 send for ``bucket`` now (as deliver_to_topic)."""
     from moto.sqs.models import sqs_backends
 
     parts = resources.parse_arn(queue_arn)
-    if parts is None or resources.find_queue(queue_arn) is None:
+    queue = resources.find_queue(queue_arn) if parts is not None else None
+    if queue is None:
+        return
+    if bucket is not None and not policy_eval.allows(
+        _queue_policy(queue), S3_PRINCIPAL, "SQS:SendMessage", queue_arn, _source_context(bucket)
+    ):
         return
     try:
         sqs_backends[parts["account"]][parts["region"]].send_message(parts["resource"], json.dumps(body))
@@ -198,10 +214,10 @@ def send_event(account_id, event_name, bucket, key) -> None:
             notifications._invoke_awslambda(account_id, body, notification.arn, region)
     for notification in configuration.queue:
         if notification.matches(event_name, key.name):
-            deliver_to_queue(notification.arn, _s3_event(event_name, bucket, key, notification.id))
+            deliver_to_queue(notification.arn, _s3_event(event_name, bucket, key, notification.id), bucket)
     for notification in configuration.topic:
         if notification.matches(event_name, key.name):
-            deliver_to_topic(notification.arn, _s3_event(event_name, bucket, key, notification.id))
+            deliver_to_topic(notification.arn, _s3_event(event_name, bucket, key, notification.id), bucket)
     if configuration.event_bridge is not None:
         notifications._send_event_bridge_message(account_id, bucket, event_name, key)
 

@@ -165,8 +165,9 @@ def test_member_feature_changes_are_grouped_per_payload_and_batched(stubbed):
     assert manager.done["features_updated"] == accounts[1::2]
 
 
-def test_wait_for_enabled_names_the_stuck_accounts(stubbed, monkeypatch):
-    manager, stubber = stubbed
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """guardduty_members' waits on a clock that only its own sleeps move."""
     clock = [0.0]
 
     def fake_wait_for(*args, **kwargs):
@@ -174,6 +175,12 @@ def test_wait_for_enabled_names_the_stuck_accounts(stubbed, monkeypatch):
         return wait_for(*args, **kwargs)
 
     monkeypatch.setattr(guardduty_members, "wait_for", fake_wait_for)
+    return clock
+
+
+@pytest.mark.usefixtures("fake_clock")
+def test_wait_for_enabled_names_the_stuck_accounts(stubbed):
+    manager, stubber = stubbed
     for _attempt in range(3):
         stubber.add_response("get_members", {"Members": [member("100000000000", "Created")], "UnprocessedAccounts": []})
     with pytest.raises(GuardDutyError, match=r"100000000000 \(Created\).*invite: true"):
@@ -184,15 +191,9 @@ ALREADY_MEMBER = ("The request is rejected because the given account ID is alrea
                   "of the current account.")
 
 
-def test_accounts_auto_enable_is_associating_are_awaited_not_failed(stubbed, monkeypatch):
+@pytest.mark.usefixtures("fake_clock")
+def test_accounts_auto_enable_is_associating_are_awaited_not_failed(stubbed):
     manager, stubber = stubbed
-    clock = [0.0]
-
-    def fake_wait_for(*args, **kwargs):
-        kwargs.update(sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds), clock=lambda: clock[0])
-        return wait_for(*args, **kwargs)
-
-    monkeypatch.setattr(guardduty_members, "wait_for", fake_wait_for)
     org_account, outside = "100000000000", "100000000001"
     desired = desired_accounts([{"account_id": org_account, "email": "a@x.test"},
                                 {"account_id": outside, "email": "b@x.test", "invite": True}])
@@ -208,15 +209,9 @@ def test_accounts_auto_enable_is_associating_are_awaited_not_failed(stubbed, mon
     assert manager.wait_associated(timeout=30) == []
 
 
-def test_accounts_still_associating_at_the_timeout_are_returned(stubbed, monkeypatch):
+@pytest.mark.usefixtures("fake_clock")
+def test_accounts_still_associating_at_the_timeout_are_returned(stubbed):
     manager, stubber = stubbed
-    clock = [0.0]
-
-    def fake_wait_for(*args, **kwargs):
-        kwargs.update(sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds), clock=lambda: clock[0])
-        return wait_for(*args, **kwargs)
-
-    monkeypatch.setattr(guardduty_members, "wait_for", fake_wait_for)
     manager.associating = ["100000000000"]
     for _attempt in range(3):
         stubber.add_response("get_members", {"Members": [], "UnprocessedAccounts": []})
