@@ -130,9 +130,9 @@ def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics
                                                   expected_owner, key["variable"]))
             elif found["key_manager"] != "CUSTOMER":
                 record["state"] = FOREIGN
-                problems.append("KMS key {0} ({1}) is an AWS managed key, whose policy nobody can edit. Nothing "
-                                "was written. Choose another alias with {2}.".format(key["name"], found["arn"],
-                                                                                    key["variable"]))
+                problems.append(
+                    "KMS key {0} ({1}) is an AWS managed key, whose policy nobody can edit. Nothing was written. "
+                    "Choose another alias with {2}.".format(key["name"], found["arn"], key["variable"]))
         records.append(record)
     for topic in sns_topics:
         state, owner = topic_owner(clients["sns"], topic["name"])

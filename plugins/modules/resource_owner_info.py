@@ -160,8 +160,8 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    needed = dict((service, params[option]) for service, option in (("s3", "buckets"), ("kms", "kms_keys"),
-                                                                  ("sns", "sns_topics")))
+    options = (("s3", "buckets"), ("kms", "kms_keys"), ("sns", "sns_topics"))
+    needed = dict((service, params[option]) for service, option in options)
     clients = dict((service, aws_client(module, service)) for service, listed in needed.items() if listed)
     try:
         records, problems = check_resources(clients, params["expected_owner"], buckets=params["buckets"],

@@ -121,8 +121,8 @@ def test_a_trust_naming_the_account_needs_the_identity_policy_in_the_same_accoun
     assert _client(clean_emulator.url, "sts", allowed).assume_role(RoleArn=target, RoleSessionName="rs")
     # Named directly (its role's ARN), a session needs no identity policy in its own account.
     plain_role = f"arn:aws:iam::{CUSTOMER}:role/plain"
-    named = _role(aws, CUSTOMER, "named", _doc({"Effect": "Allow", "Principal": {"AWS": plain_role},
-                                                 "Action": "sts:AssumeRole"}))
+    trust = {"Effect": "Allow", "Principal": {"AWS": plain_role}, "Action": "sts:AssumeRole"}
+    named = _role(aws, CUSTOMER, "named", _doc(trust))
     assert without.assume_role(RoleArn=named, RoleSessionName="rs")
 
 

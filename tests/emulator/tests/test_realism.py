@@ -46,7 +46,7 @@ def test_latency_is_added_to_every_aws_request(aws, realism):
     s3 = aws("s3")
     realism(latency_ms=400)
     durations = []
-    for _ in range(3):
+    for _attempt in range(3):
         started = time.perf_counter()
         s3.list_buckets()
         durations.append(time.perf_counter() - started)

@@ -70,8 +70,8 @@ def test_expected_owner_mismatch_is_access_denied_even_for_the_owner(squatted, o
 @pytest.mark.parametrize("operation", ["put_bucket_policy", "delete_bucket_policy", "get_bucket_policy"])
 def test_bucket_policy_operations_from_another_account_are_405(squatted, operation):
     squatter, owner = squatted
-    squatter.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17",
-                                                                  "Statement": [EMPTY_POLICY_STATEMENT]}))
+    policy = {"Version": "2012-10-17", "Statement": [EMPTY_POLICY_STATEMENT]}
+    squatter.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
     params = {}
     if operation == "put_bucket_policy":
         params["Policy"] = json.dumps({"Version": "2012-10-17", "Statement": []})
@@ -90,8 +90,8 @@ def test_bucket_configuration_writes_from_another_account_are_access_denied(squa
                                                                      VersioningConfiguration={"Status": "Enabled"}),
         "put_bucket_notification_configuration": lambda: owner.put_bucket_notification_configuration(
             Bucket=BUCKET, NotificationConfiguration={}),
-        "put_bucket_tagging": lambda: owner.put_bucket_tagging(Bucket=BUCKET, Tagging={"TagSet": [{"Key": "a",
-                                                                                                 "Value": "b"}]}),
+        "put_bucket_tagging": lambda: owner.put_bucket_tagging(
+            Bucket=BUCKET, Tagging={"TagSet": [{"Key": "a", "Value": "b"}]}),
         "delete_bucket": lambda: owner.delete_bucket(Bucket=BUCKET),
     }
     results = {name: _error(attempt) for name, attempt in attempts.items()}
