@@ -153,7 +153,7 @@ def main():
         argument_spec=dict(
             expected_owner=dict(type="str", required=True),
             buckets=dict(type="list", elements="dict", default=[], options=_RESOURCE),
-            kms_keys=dict(type="list", elements="dict", default=[], options=_RESOURCE),
+            kms_keys=dict(type="list", elements="dict", default=[], options=_RESOURCE, no_log=False),
             sns_topics=dict(type="list", elements="dict", default=[], options=_RESOURCE),
             fail_on_foreign=dict(type="bool", default=True),
         ),
