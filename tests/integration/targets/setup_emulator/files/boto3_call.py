@@ -4,21 +4,40 @@ Usage: boto3_call.py SERVICE OPERATION [PARAMS_JSON]
 Endpoint, region and credentials come from the environment (AWS_ENDPOINT_URL, AWS_REGION,
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). OPERATION is boto3's snake_case
 method name, e.g. ``s3 put_bucket_versioning '{"Bucket": "b", ...}'``.
+A StackSet call that starts an operation returns once the operation has finished: StackSet
+operations run asynchronously and one at a time (docs/emulator-fidelity.md), and a careful
+operator's script waits for one before the next.
 """
 
 import json
 import os
 import sys
+import time
 
 import boto3
+
+
+def wait_for_operation(client, request: dict, operation_id: str, timeout: float = 60.0) -> None:
+    call_as = {"CallAs": request["CallAs"]} if "CallAs" in request else {}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        operation = client.describe_stack_set_operation(
+            StackSetName=request["StackSetName"], OperationId=operation_id, **call_as)["StackSetOperation"]
+        if operation["Status"] not in ("RUNNING", "QUEUED", "STOPPING"):
+            return
+        time.sleep(0.2)
+    raise SystemExit("stack set operation {0} still running after {1} s".format(operation_id, timeout))
 
 
 def main(service: str, operation: str, params: str = "{}") -> None:
     if not os.environ.get("AWS_SESSION_TOKEN"):
         os.environ.pop("AWS_SESSION_TOKEN", None)  # an empty token is not "no token" to botocore
     client = boto3.client(service)
-    response = getattr(client, operation)(**json.loads(params))
+    request = json.loads(params)
+    response = getattr(client, operation)(**request)
     response.pop("ResponseMetadata", None)
+    if service == "cloudformation" and "OperationId" in response and "StackSetName" in request:
+        wait_for_operation(client, request, response["OperationId"])
     json.dump(response, sys.stdout, default=str)
 
 
