@@ -55,6 +55,16 @@ def _queue(aws, name, account=None):
     return sqs, url, arn
 
 
+def _topic_to_queue_in_another_account(aws):
+    """The findings topic, subscribed by a queue of another account whose policy lets the topic send."""
+    sns, topic_arn = _topic(aws)
+    sqs, url, queue_arn = _queue(aws, "radiant-queue", account=OTHER)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
+        queue_arn, "sns.amazonaws.com", topic_arn)})
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    return sns, topic_arn, sqs, url
+
+
 def _notify_topic(s3, topic_arn, rules=None):
     config = {"Id": "guardduty-new-finding", "TopicArn": topic_arn, "Events": ["s3:ObjectCreated:*"]}
     if rules is not None:
@@ -135,11 +145,7 @@ def test_eventbridge_delivery_is_returned_with_the_other_notifications(aws, buck
 
 
 def test_object_created_reaches_sns_then_sqs_in_another_account(aws, bucket):
-    sns, topic_arn = _topic(aws)
-    sqs, url, queue_arn = _queue(aws, "radiant-queue", account=OTHER)
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
-        queue_arn, "sns.amazonaws.com", topic_arn)})
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    _sns, topic_arn, sqs, url = _topic_to_queue_in_another_account(aws)
     _notify_topic(bucket, topic_arn, [{"Name": "Prefix", "Value": "AWSLogs/"}, {"Name": "Suffix", "Value": ""}])
     sqs.purge_queue(QueueUrl=url)  # drop S3's test event
 
@@ -248,11 +254,7 @@ def test_queue_owner_subscribes_across_accounts_when_topic_policy_allows(aws):
 def test_events_stop_when_the_topic_policy_no_longer_lets_s3_publish(aws, bucket):
     # S3 checks the destination's policy at every delivery, not only when the configuration is
     # saved: a policy weakened afterwards drops the events.
-    sns, topic_arn = _topic(aws)
-    sqs, url, queue_arn = _queue(aws, "radiant-queue", account=OTHER)
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(
-        queue_arn, "sns.amazonaws.com", topic_arn)})
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    sns, topic_arn, sqs, url = _topic_to_queue_in_another_account(aws)
     _notify_topic(bucket, topic_arn)
     sqs.purge_queue(QueueUrl=url)
     bucket.put_object(Bucket=BUCKET, Key="AWSLogs/first.jsonl.gz", Body=b"{}")
