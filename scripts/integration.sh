@@ -5,6 +5,8 @@
 #                                            target's output is printed only when it fails)
 #   INTEGRATION_ARGS="-vvv"                  extra ansible-playbook arguments
 #   INTEGRATION_JOBS=2                       two runs side by side, each with its own emulator
+#   TEST_KEEP_GOING=1                        a failed target does not stop the run (nor empty the
+#                                            shared queue): every target runs, the run fails at the end
 #   INTEGRATION_WITH_MOLECULE=1              the default list also holds every molecule scenario
 #                                            (molecule:<name>, run by scripts/molecule.sh), so one
 #                                            longest-first queue packs both kinds of test
@@ -125,6 +127,16 @@ emulator_cpu() {
 }
 
 results=()
+failed_targets=()
+# A failure stops this run and empties the shared queue, so the other jobs stop after their
+# current target; with TEST_KEEP_GOING=1 it is recorded and the run goes on.
+target_failed() {
+  results+=("$(printf '%5d s  %s FAILED' "$2" "$1")")
+  failed_targets+=("$1")
+  [ "${TEST_KEEP_GOING:-0}" = 1 ] && return 0
+  [ -z "${INTEGRATION_QUEUE:-}" ] || : >"$INTEGRATION_QUEUE"
+  exit 1
+}
 total_start=$SECONDS
 while next_target; do
   output_dir=$WORK/output/$target
@@ -153,8 +165,8 @@ PLAY
     if ! MOLECULE_JOBS=1 scripts/molecule.sh "${target#molecule:}" >"$log" 2>&1; then
       cat "$log"
       echo "--- scenario ${target#molecule:} FAILED after $((SECONDS - start)) s; log: $log"
-      [ -z "${INTEGRATION_QUEUE:-}" ] || : >"$INTEGRATION_QUEUE"
-      exit 1
+      target_failed "$target" "$((SECONDS - start))"
+      continue
     fi
     echo "--- scenario ${target#molecule:} passed in $((SECONDS - start)) s"
     results+=("$(printf '%5d s  %s' "$((SECONDS - start))" "$target")")
@@ -186,8 +198,8 @@ PLAY
     [ "${INTEGRATION_VERBOSE:-0}" = 1 ] || cat "$log"
     echo "--- target $target FAILED (exit $status) after ${elapsed} s; log: $log"
     echo "--- emulator log: $EMULATOR_DIR/emulator.log"
-    [ -z "${INTEGRATION_QUEUE:-}" ] || : >"$INTEGRATION_QUEUE"
-    exit 1
+    target_failed "$target" "$elapsed"
+    continue
   fi
   recap=$(grep -E '^testhost +:' "$log" | tail -1 | sed -E 's/ +/ /g')
   cpu=$(awk -v a="$cpu_start" -v b="$(emulator_cpu)" 'BEGIN { printf "%.1f", b - a }')
@@ -197,3 +209,7 @@ done
 
 echo "=== integration: ${#results[@]} target(s) in $((SECONDS - total_start)) s"
 printf '%s\n' "${results[@]}"
+if [ ${#failed_targets[@]} -gt 0 ]; then
+  echo "=== FAILED: ${failed_targets[*]}"
+  exit 1
+fi

@@ -7,6 +7,9 @@ method name, e.g. ``s3 put_bucket_versioning '{"Bucket": "b", ...}'``.
 A StackSet call that starts an operation returns once the operation has finished: StackSet
 operations run asynchronously and one at a time (docs/emulator-fidelity.md), and a careful
 operator's script waits for one before the next.
+With BOTO3_UNTIL='{"key": "Members", "count": 3}' a read is repeated (up to 60 s) until the
+response's list under key has that many items: what AWS does asynchronously (GuardDuty's
+auto-enable enrolling existing members) is polled for, as an operator's script must.
 """
 
 import json
@@ -29,12 +32,23 @@ def wait_for_operation(client, request: dict, operation_id: str, timeout: float 
     raise SystemExit("stack set operation {0} still running after {1} s".format(operation_id, timeout))
 
 
+def call_until(call, request: dict, until: dict, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        response = call(**request)
+        if len(response.get(until["key"], [])) >= int(until["count"]) or time.monotonic() > deadline:
+            return response
+        time.sleep(0.5)
+
+
 def main(service: str, operation: str, params: str = "{}") -> None:
     if not os.environ.get("AWS_SESSION_TOKEN"):
         os.environ.pop("AWS_SESSION_TOKEN", None)  # an empty token is not "no token" to botocore
     client = boto3.client(service)
     request = json.loads(params)
-    response = getattr(client, operation)(**request)
+    until = json.loads(os.environ.get("BOTO3_UNTIL") or "null")
+    call = getattr(client, operation)
+    response = call_until(call, request, until) if until else call(**request)
     response.pop("ResponseMetadata", None)
     if service == "cloudformation" and "OperationId" in response and "StackSetName" in request:
         wait_for_operation(client, request, response["OperationId"])
