@@ -75,6 +75,27 @@ options:
     description: Prefix of the OU group names.
     type: str
     default: ou_
+  management_role_arn:
+    description:
+      - A role in the management account to read the organization through, when the credentials belong to another
+        account (an AWX credential of a tooling account, a CI runner's role). Unlike O(assume_role_arn), it sends
+        O(management_role_external_id) and takes its value from the environment, where AWX's custom credential
+        types put it (docs/awx.md).
+      - The playbooks take the same role from C(radiant_management_role_arn).
+    type: str
+    env:
+      - name: RADIANT_MANAGEMENT_ROLE_ARN
+  management_role_external_id:
+    description: External ID the role's trust policy requires (C(sts:ExternalId)).
+    type: str
+    env:
+      - name: RADIANT_MANAGEMENT_ROLE_EXTERNAL_ID
+  management_role_session_name:
+    description: Session name of the role's session; identifies the inventory's reads in CloudTrail.
+    type: str
+    default: radiant-onboarding-inventory
+    env:
+      - name: RADIANT_MANAGEMENT_ROLE_SESSION_NAME
   python_interpreter:
     description:
       - The C(ansible_python_interpreter) of every host. The modules run on the controller with boto3, so the
@@ -111,6 +132,11 @@ except ImportError:  # ansible-core < 2.19 templates every inventory string anyw
     def trust_as_template(value):
         return value
 
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # AWSInventoryBase reports a missing botocore itself
+    BotoCoreError = ClientError = Exception
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY, retry_config
@@ -212,6 +238,28 @@ def build_inventory(org, log_account_id=None, include_accounts=(), exclude_accou
 class InventoryModule(AWSInventoryBase):
     NAME = "radiant.aws_onboarding.aws_organization"
     INVENTORY_FILE_SUFFIXES = ("aws_organization.yml", "aws_organization.yaml")
+
+    def _set_frozen_credentials(self):
+        # assume_role_arn (amazon.aws's option) sends no external ID; management_role_arn does.
+        role_arn = self.get_option("management_role_arn")
+        if not role_arn:
+            return super()._set_frozen_credentials()
+        request = {"RoleArn": role_arn, "RoleSessionName": self.get_option("management_role_session_name")}
+        if self.get_option("management_role_external_id"):
+            request["ExternalId"] = self.get_option("management_role_external_id")
+        sts = self.client("sts", region=self.region or "us-east-1", retry_decorator=AWS_RETRY, config=retry_config())
+        try:
+            credentials = sts.assume_role(aws_retry=True, **request)["Credentials"]
+        except (BotoCoreError, ClientError) as error:
+            how = "with" if "ExternalId" in request else "without"
+            raise AnsibleError("aws_organization inventory: management_role_arn: cannot assume {0} "
+                               "({1} an external ID): {2}".format(role_arn, how, error)) from None
+        self._frozen_credentials = {
+            "profile_name": None,
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
 
     def _read(self):
         client = self.client("organizations", region=self.region or "us-east-1",

@@ -168,3 +168,36 @@ def test_inventory_sources_are_valid_plugin_configurations(config):
         assert own == set(plugin_config), set(plugin_config) - options
         if "path" in plugin_config:
             assert os.path.isfile(os.path.join(os.path.dirname(path), plugin_config["path"]))
+
+
+def _plugin_option_env(plugin):
+    name = plugin.rsplit(".", 1)[1]
+    with open(os.path.join(ROOT, "plugins", "inventory", f"{name}.py"), encoding="utf-8") as handle:
+        source = handle.read()
+    documentation = yaml.safe_load(re.search(r'DOCUMENTATION = r"""(.*?)"""', source, re.DOTALL).group(1))
+    return {entry["name"] for option in documentation["options"].values() for entry in option.get("env", [])}
+
+
+def test_credentials_use_known_types_whose_injectors_reach_the_collection(config):
+    custom = {item["name"]: item for item in config.get("controller_credential_types", [])}
+    boto3_env = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}
+    plugin_env = _plugin_option_env("radiant.aws_onboarding.aws_organization")
+    options = _role_options()
+    for credential in config["controller_credentials"]:
+        kind = credential["credential_type"]
+        assert kind == "Amazon Web Services" or kind in custom, credential["name"]
+        if kind in custom:
+            fields = {field["id"] for field in custom[kind]["inputs"]["fields"]}
+            assert set(credential["inputs"]) <= fields, credential["name"]
+            assert set(custom[kind]["inputs"]["required"]) <= set(credential["inputs"]), credential["name"]
+    for kind in custom.values():
+        fields = {field["id"] for field in kind["inputs"]["fields"]}
+        injectors = kind["injectors"]
+        # Extra vars the roles document, environment variables boto3 or the inventory plugin read.
+        assert set(injectors.get("extra_vars", {})) <= set(options), kind["name"]
+        assert set(injectors.get("env", {})) <= boto3_env | plugin_env, kind["name"]
+        for value in list(injectors.get("extra_vars", {}).values()) + list(injectors.get("env", {}).values()):
+            # The escaped template renders, once, to AWX's own "{{ field }}" template of a declared field.
+            rendered = value.replace("{{ '{{' }}", "{{").replace("{{ '}}' }}", "}}")
+            field = re.fullmatch(r"\{\{ (\w+)( \| default\(''\))? \}\}", rendered)
+            assert field and field.group(1) in fields, (kind["name"], value)

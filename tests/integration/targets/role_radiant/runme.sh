@@ -10,3 +10,4 @@ if grep -F -f "$OUTPUT_DIR/secret.txt" "$OUTPUT_DIR/credentials.log"; then
   exit 1
 fi
 ansible-playbook "$@" -i "$OUTPUT_DIR/bad_role/accounts.yml" test_bad_role.yml
+ansible-playbook "$@" -i "$OUTPUT_DIR/accounts.yml" test_management_role.yml
