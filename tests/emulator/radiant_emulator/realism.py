@@ -25,6 +25,10 @@ class Realism:
     # CloudFormation StackSet operations run this long (RUNNING, then SUCCEEDED or FAILED); another
     # operation meanwhile is OperationInProgressException (API reference, StackSet operations).
     stackset_operation_seconds: float = 1.0
+    # IAM is eventually consistent: a role created, or whose trust policy changed, through the API
+    # cannot be assumed for this long (IAM User Guide, "Changes that I make are not always
+    # immediately visible").
+    iam_propagation_seconds: float = 1.0
 
     def seconds(self, name: str) -> float:
         """A delay in seconds (0 when realism is off)."""
@@ -37,6 +41,7 @@ _ENV = {
     "latency_ms": "RADIANT_EMULATOR_LATENCY_MS",
     "auto_enable_seconds": "RADIANT_EMULATOR_AUTO_ENABLE_SECONDS",
     "stackset_operation_seconds": "RADIANT_EMULATOR_STACKSET_OPERATION_SECONDS",
+    "iam_propagation_seconds": "RADIANT_EMULATOR_IAM_PROPAGATION_SECONDS",
 }
 
 

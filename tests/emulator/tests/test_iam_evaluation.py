@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 import urllib.error
 
 import boto3
@@ -20,6 +21,18 @@ VENDOR_SESSION = "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/
 CUSTOMER = "123456789012"
 OTHER = "111122223333"
 EXTERNAL_ID = "rs-credential-0001"
+# IAM propagation in these tests (realism iam_propagation_seconds): short, and waited for after
+# each CreateRole as a careful script does; test_a_new_or_changed_trust_is_refused_until_iam_propagates
+# checks the delay itself.
+PROPAGATION = 0.2
+
+
+@pytest.fixture(autouse=True)
+def short_iam_propagation(clean_emulator):
+    before = clean_emulator.control("GET", "realism")
+    clean_emulator.control("PUT", "realism", {"iam_propagation_seconds": PROPAGATION})
+    yield
+    clean_emulator.control("PUT", "realism", before)
 
 
 def _doc(*statements):
@@ -48,6 +61,7 @@ def _role(aws, account, name, trust, policy=None):
     iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
     if policy is not None:
         iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    time.sleep(PROPAGATION)
     return f"arn:aws:iam::{account}:role/{name}"
 
 
@@ -95,6 +109,28 @@ def test_assume_role_checks_the_external_id_of_the_trust_policy(aws, clean_emula
     message = _denied(lambda: sts.assume_role(**wrong), "AccessDenied")
     assert message == f"User: {VENDOR_SESSION} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
     _denied(lambda: sts.assume_role(RoleArn=role_arn, RoleSessionName="rs"), "AccessDenied")
+
+
+def test_a_new_or_changed_trust_is_refused_until_iam_propagates(aws, clean_emulator):
+    clean_emulator.control("PUT", "realism", {"iam_propagation_seconds": 1.0})
+    sts = _client(clean_emulator.url, "sts", _vendor(clean_emulator, _doc(_allow("sts:AssumeRole"))))
+    iam = aws("iam", account=CUSTOMER)
+    iam.create_role(RoleName="fresh", AssumeRolePolicyDocument=json.dumps(_radiant_trust()))
+    role_arn = f"arn:aws:iam::{CUSTOMER}:role/fresh"
+    request = {"RoleArn": role_arn, "RoleSessionName": "radiant", "ExternalId": EXTERNAL_ID}
+    message = _denied(lambda: sts.assume_role(**request), "AccessDenied")
+    assert message == f"User: {VENDOR_SESSION} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+    time.sleep(1.05)
+    assert sts.assume_role(**request)["AssumedRoleUser"]["Arn"].endswith(":assumed-role/fresh/radiant")
+    # A replaced trust policy propagates the same way, even when it still allows the caller.
+    iam.update_assume_role_policy(RoleName="fresh", PolicyDocument=json.dumps(_radiant_trust()))
+    _denied(lambda: sts.assume_role(**request), "AccessDenied")
+    time.sleep(1.05)
+    assert sts.assume_role(**request)
+    # With realism off the trust applies at once (debugging only).
+    clean_emulator.control("PUT", "realism", {"enabled": False})
+    iam.create_role(RoleName="instant", AssumeRolePolicyDocument=json.dumps(_radiant_trust()))
+    assert sts.assume_role(**{**request, "RoleArn": f"arn:aws:iam::{CUSTOMER}:role/instant"})
 
 
 def test_assume_role_needs_the_cross_account_callers_identity_policy(aws, clean_emulator):

@@ -5,6 +5,7 @@ once for all its stacks (stacksets). ListMembers paging: test_guardduty_conforma
 from __future__ import annotations
 
 import json
+import time
 
 import boto3
 from botocore.config import Config
@@ -36,6 +37,7 @@ def test_access_keys_map_to_their_account_created_or_deleted_between_requests(aw
     trust = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
     iam.create_role(RoleName="reach", AssumeRolePolicyDocument=json.dumps(trust))
+    time.sleep(clean_emulator.control("GET", "realism")["iam_propagation_seconds"])  # IAM is eventually consistent
     session = aws("sts").assume_role(RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/reach", RoleSessionName="bench")
     as_role = _with_keys(clean_emulator.url, "sts", session["Credentials"])
     assert as_role.get_caller_identity()["Account"] == OTHER_ACCOUNT

@@ -13,6 +13,12 @@
   resource: <role ARN>", whether the role is missing or a policy refuses the caller (IAM User
   Guide, "Troubleshooting IAM roles",
   https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_roles.html).
+- IAM is eventually consistent: a role created, or whose trust policy was replaced, through the
+  API is refused (the same AccessDenied) until ``iam_propagation_seconds`` (realism) have passed
+  (IAM User Guide, "Troubleshooting IAM", "Changes that I make are not always immediately
+  visible": https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency).
+  Roles the emulator makes itself (CreateAccount's role, the sample organization's, control-API
+  sessions) exist from the start, as they would long before a run.
 - Organizations creates OrganizationAccountAccessRole trusting the management account with
   AWS's AdministratorAccess attached (Organizations User Guide, "Accessing member accounts",
   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html);
@@ -23,8 +29,9 @@
 from __future__ import annotations
 
 import functools
+import time
 
-from .. import iam_identity
+from .. import iam_identity, realism
 from ..errors import AwsError
 
 NOT_AUTHORIZED = "User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
@@ -39,7 +46,7 @@ def _checked(original):
         role = iam_identity._role(role_arn) if role_arn.split(":")[5:6] and ":role/" in role_arn else None
         context = {"sts:ExternalId": self._get_param("ExternalId"),
                    "sts:RoleSessionName": self._get_param("RoleSessionName")}
-        if role is None or not iam_identity.allowed(
+        if role is None or not _propagated(role) or not iam_identity.allowed(
             who, "sts:AssumeRole", role_arn, role.account_id, role.assume_role_policy_document, context,
             policy_required=True,
         ):
@@ -47,6 +54,24 @@ def _checked(original):
         return original(self)
 
     return assume_role
+
+
+def _propagated(role) -> bool:
+    return time.monotonic() >= getattr(role, "_radiant_usable_at", 0.0)
+
+
+def _propagating(original):
+    """CreateRole / UpdateAssumeRolePolicy through the API: the role's trust takes a while to apply."""
+    @functools.wraps(original)
+    def handler(self):
+        result = original(self)
+        name = self._get_param("RoleName")
+        role = next((r for r in self.backend.roles.values() if r.name == name), None)
+        if role is not None:
+            role._radiant_usable_at = time.monotonic() + realism.current().seconds("iam_propagation_seconds")
+        return result
+
+    return handler
 
 
 def issued_credentials() -> list[dict]:
@@ -101,12 +126,15 @@ def _access_role_with_administrator_access(original):
 
 def install() -> None:
     from moto.iam.models import IAMBackend
+    from moto.iam.responses import IamResponse
     from moto.organizations.models import OrganizationsBackend
     from moto.sts.responses import TokenResponse
 
     if getattr(TokenResponse, "_radiant_assume_role", False):
         return
     TokenResponse.assume_role = _checked(TokenResponse.assume_role)
+    IamResponse.create_role = _propagating(IamResponse.create_role)
+    IamResponse.update_assume_role_policy = _propagating(IamResponse.update_assume_role_policy)
     IAMBackend._init_aws_policies = _with_administrator_access(IAMBackend._init_aws_policies)
     OrganizationsBackend.create_account = _access_role_with_administrator_access(OrganizationsBackend.create_account)
     TokenResponse._radiant_assume_role = True
