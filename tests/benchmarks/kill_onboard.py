@@ -63,7 +63,8 @@ def fresh_organization(emulator: EmulatorProcess, workdir: str, members: int) ->
 def command(inventory: str, workdir: str) -> list[str]:
     extra = dict(EXTRA_VARS, radiant_policy_backup_dir=os.path.join(workdir, "backups"),
                  radiant_handoff_file=os.path.join(workdir, "handoff.json"))
-    return ["ansible-playbook", "-i", inventory, "-e", json.dumps(extra), os.path.join(ROOT, "onboard.yml")]
+    playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    return [playbook, "-i", inventory, "-e", json.dumps(extra), os.path.join(ROOT, "onboard.yml")]
 
 
 def run(emulator, inventory, workdir, env, log_name) -> dict:
