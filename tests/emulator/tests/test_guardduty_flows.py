@@ -122,6 +122,29 @@ def test_designating_the_admin_enables_trusted_access_and_its_detector(aws, samp
     assert aws("guardduty", "us-west-2").list_organization_admin_accounts()["AdminAccounts"] == []
 
 
+def test_the_admin_cannot_be_removed_while_it_has_members(aws, sample_org):
+    # User guide, "Changing the delegated GuardDuty administrator account": disassociate and delete
+    # every member before DisableOrganizationAdminAccount.
+    admin, member = sample_org["log_account"]["id"], sample_org["members"][0]
+    gd = aws("guardduty")
+    gd.enable_organization_admin_account(AdminAccountId=admin)
+    admin_gd = aws("guardduty", account=admin)
+    detector = admin_gd.list_detectors()["DetectorIds"][0]
+    created = admin_gd.create_members(DetectorId=detector, AccountDetails=[{"AccountId": member["id"], "Email": member["email"]}])
+    assert created["UnprocessedAccounts"] == []
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        gd.disable_organization_admin_account(AdminAccountId=admin)
+    assert "still has member accounts" in _error(excinfo)[1]
+    admin_gd.disassociate_members(DetectorId=detector, AccountIds=[member["id"]])
+    with pytest.raises(botocore.exceptions.ClientError):  # disassociated is not enough: deleted
+        gd.disable_organization_admin_account(AdminAccountId=admin)
+    admin_gd.delete_members(DetectorId=detector, AccountIds=[member["id"]])
+    gd.disable_organization_admin_account(AdminAccountId=admin)
+    assert gd.list_organization_admin_accounts()["AdminAccounts"] == [
+        {"AdminAccountId": admin, "AdminStatus": "DISABLE_IN_PROGRESS"}
+    ]
+
+
 def test_disabling_the_admin_leaves_its_organizations_registration(aws, sample_org):
     # DisableOrganizationAdminAccount stops GuardDuty's administration; Organizations keeps the
     # registration until DeregisterDelegatedAdministrator (a separate call), and while it does,

@@ -262,9 +262,11 @@ def _registered_guardduty_admins(backend) -> set:
 
 def disable_organization_admin_account(account, region, params):
     # API_DisableOrganizationAdminAccount: the admin is disabled asynchronously (ListOrganization-
-    # AdminAccounts reports DISABLE_IN_PROGRESS); its organization members lose their association.
-    # It does not deregister the account in Organizations: that is DeregisterDelegatedAdministrator
-    # (user guide, "Changing the delegated GuardDuty administrator account").
+    # AdminAccounts reports DISABLE_IN_PROGRESS). It does not deregister the account in
+    # Organizations: that is DeregisterDelegatedAdministrator. And it is refused while the admin
+    # still has members: "Before you remove a delegated GuardDuty administrator account, you must
+    # disassociate all the member accounts ... and then delete them" (user guide, "Changing the
+    # delegated GuardDuty administrator account"; the error text is ours, AWS does not publish it).
     admin = params["AdminAccountId"]
     with LOCK:
         org_id = _require_management(account)
@@ -274,12 +276,12 @@ def disable_organization_admin_account(account, region, params):
             raise bad_request(
                 "The request is rejected because the input account is not the delegated administrator account."
             )
+        if store.members_of(admin, region):
+            raise bad_request(
+                "The request is rejected because the delegated administrator account still has member accounts. "
+                "Disassociate and delete all member accounts before removing the delegated administrator."
+            )
         current["status"] = "DISABLE_IN_PROGRESS"
-        members = store.members_of(admin, region)
-        for member_id, member in list(members.items()):
-            if member.via_organization:
-                store.administrator_of.pop((member_id, region), None)
-                del members[member_id]
         store.org_configs.pop((admin, region), None)
         return {}
 
