@@ -126,6 +126,12 @@ emulator_cpu() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.1f", ($12 + $13) / hz }' "/proc/$EMULATOR_PID/stat"
 }
 
+# CPU seconds (user + sys) of the finished children of this script: a target's CPU cost, which
+# unlike its wall time does not grow with the machine's load (the emulator is reported apart).
+children_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.1f", ($14 + $15) / hz }' "/proc/$$/stat"
+}
+
 results=()
 failed_targets=()
 # A failure stops this run and empties the shared queue, so the other jobs stop after their
@@ -162,14 +168,16 @@ PLAY
     # A scenario brings its own emulator and organization (scripts/molecule.sh).
     start=$SECONDS
     echo "--- scenario ${target#molecule:}"
+    children_start=$(children_cpu)
     if ! MOLECULE_JOBS=1 scripts/molecule.sh "${target#molecule:}" >"$log" 2>&1; then
       cat "$log"
       echo "--- scenario ${target#molecule:} FAILED after $((SECONDS - start)) s; log: $log"
       target_failed "$target" "$((SECONDS - start))"
       continue
     fi
-    echo "--- scenario ${target#molecule:} passed in $((SECONDS - start)) s"
-    results+=("$(printf '%5d s  %s' "$((SECONDS - start))" "$target")")
+    playbook_cpu=$(awk -v a="$children_start" -v b="$(children_cpu)" 'BEGIN { printf "%.1f", b - a }')
+    echo "--- scenario ${target#molecule:} passed in $((SECONDS - start)) s, CPU ${playbook_cpu} s (its emulator included)"
+    results+=("$(printf '%5d s  %7.1f s CPU  %s' "$((SECONDS - start))" "$playbook_cpu" "$target")")
     continue
   fi
   curl -fsS -X POST "$EMULATOR_URL/_emulator/reset" >/dev/null
@@ -177,6 +185,7 @@ PLAY
   playbook_args=(-i "$WORK/inventory" -e "@$WORK/vars.yml" "${extra_args[@]}")
   start=$SECONDS
   cpu_start=$(emulator_cpu)
+  children_start=$(children_cpu)
   echo "--- target $target"
   set +e
   if [ -x "$TARGETS_DIR/$target/runme.sh" ]; then
@@ -203,8 +212,9 @@ PLAY
   fi
   recap=$(grep -E '^testhost +:' "$log" | tail -1 | sed -E 's/ +/ /g')
   cpu=$(awk -v a="$cpu_start" -v b="$(emulator_cpu)" 'BEGIN { printf "%.1f", b - a }')
-  echo "--- target $target passed in ${elapsed} s, emulator CPU ${cpu} s (${recap#testhost : })"
-  results+=("$(printf '%5d s  %s' "$elapsed" "$target")")
+  playbook_cpu=$(awk -v a="$children_start" -v b="$(children_cpu)" 'BEGIN { printf "%.1f", b - a }')
+  echo "--- target $target passed in ${elapsed} s, CPU ${playbook_cpu} s + emulator ${cpu} s (${recap#testhost : })"
+  results+=("$(printf '%5d s  %7.1f s CPU  %s' "$elapsed" "$playbook_cpu" "$target")")
 done
 
 echo "=== integration: ${#results[@]} target(s) in $((SECONDS - total_start)) s"
