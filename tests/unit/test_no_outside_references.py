@@ -11,7 +11,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REQUIREMENTS = "docs/requirements.md"
-OUTSIDE_REFERENCE = re.compile(r"\bseeds? 00[0-4]\b|\bDESIGN\.md\b|\bthe seeds'|\bthe seeds name\b", re.IGNORECASE)
+OUTSIDE_REFERENCE = re.compile(r"(?i:\bseeds? 00[0-4]\b|\bthe seeds'|\bthe seeds name\b)|(?<![/\w])DESIGN\.md\b")
 SECTION_REFERENCE = re.compile(r"docs/requirements\.md#([a-z0-9-]+)")
 # Written by antsibull-changelog from changelogs/fragments/ and the roles' and plugins' documentation.
 GENERATED = {"CHANGELOG.md", "changelogs/changelog.yaml", "changelogs/.plugin-cache.yaml"}
@@ -73,6 +73,7 @@ def test_the_check_finds_each_form_of_outside_reference():
                  "the seeds' RS_CREDENTIAL_ID", "every resource the seeds name"):
         assert outside_references("roles/x/README.md", line), line
     assert not outside_references("roles/x/README.md", "GuardDuty (docs/requirements.md#guardduty)")
+    assert not outside_references("README.md", "[docs/design.md](docs/design.md) is the map")
     assert not outside_references("tests/benchmarks/faults.py", "runs more seeds at 10% throttling")
     assert not outside_references(REQUIREMENTS, "Source: seed 000, \"Create and configure AWS CloudTrail\".")
     assert outside_references(REQUIREMENTS, "As seed 000 says, the trail is organization-wide.")
