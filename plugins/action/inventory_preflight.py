@@ -43,9 +43,10 @@ SETTING_VARIABLES = (
 )
 # Inventory sources that fail report here (plugins/inventory/outside_accounts_csv.py).
 INVENTORY_PROBLEMS_VARIABLE = "outside_accounts_csv_problems"
-# The CloudTrail bucket's name when the phases are not given one (roles/org_trail/tasks/context.yml,
-# roles/cross_account_logging/tasks/context.yml).
+# The CloudTrail bucket's name when the phases are not given one (radiant_cloudtrail_bucket_name, which
+# org_trail's defaults and cross_account_logging's tasks/context.yml fall back to).
 CLOUDTRAIL_BUCKET_SUFFIX = "-cloudtrail-radiantsecurity"
+CLOUDTRAIL_BUCKET_VARIABLES = ("org_trail_bucket_name", "cross_account_logging_bucket_name")
 
 ARGUMENT_SPEC = dict(
     hosts=dict(type="list", elements="str"),
@@ -191,14 +192,16 @@ class ActionModule(ActionBase):
             phase_values.update(values)
         problems.extend(iv.phase_rule_problems(phase_values))
         company = settings.get("company_name")
+        derived = company + CLOUDTRAIL_BUCKET_SUFFIX if company and isinstance(company, str) else None
         for name, value in sorted(phase_values.items()):
+            default_cloudtrail_bucket = name in CLOUDTRAIL_BUCKET_VARIABLES and value == derived
             if name.endswith("_bucket_name") and isinstance(value, str) and value \
-                    and value not in buckets.values():
+                    and value not in buckets.values() and not default_cloudtrail_bucket:
                 buckets[name] = value
-        if company and isinstance(company, str):
-            derived = company + CLOUDTRAIL_BUCKET_SUFFIX
-            for variable in ("org_trail_bucket_name", "cross_account_logging_bucket_name"):
-                if variable in phase_values and not phase_values[variable] and derived not in buckets.values():
+        if derived:
+            for variable in CLOUDTRAIL_BUCKET_VARIABLES:
+                if variable in phase_values and phase_values[variable] in ("", None, derived) \
+                        and derived not in buckets.values():
                     buckets[variable + " (default radiant_company_name" + CLOUDTRAIL_BUCKET_SUFFIX + ")"] = derived
         return settings, problems
 

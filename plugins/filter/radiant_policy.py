@@ -13,7 +13,7 @@ short_description: Build a policy document or statement list the onboarding writ
 version_added: 0.1.0
 description:
   - Returns the policy document or list of statements named by O(_input), built by the
-    collection's single policy module (seeds 000-002 and AWS's documented service policies).
+    collection's single policy module (docs/requirements.md and AWS's documented service policies).
   - Statements carry fixed Sids so M(radiant.aws_onboarding.resource_policy) can merge them
     into an existing policy without touching other statements.
 options:

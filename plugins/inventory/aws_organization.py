@@ -20,8 +20,8 @@ description:
   - "Groups by job, the same as the static inventory of this collection: C(management_account),
     C(log_account) (the account O(log_account_id)), C(organization_members) (every other ACTIVE account),
     C(suspended_accounts), and C(outside_accounts), left empty here - accounts outside the organization come
-    from seed 004's CSV through the C(radiant.aws_onboarding.outside_accounts_csv) inventory plugin, passed
-    as a second C(-i)."
+    from the accounts CSV of docs/requirements.md#outside-accounts-csv through the
+    C(radiant.aws_onboarding.outside_accounts_csv) inventory plugin, passed as a second C(-i)."
   - Groups by OU, nested like the OU tree - the account of OU V(Workloads/Prod/Web) is in group
     C(ou_workloads_prod_web), a child of C(ou_workloads_prod), a child of C(ou_workloads). Names are
     O(ou_group_prefix) plus the lower-cased path with every character other than letters, digits and
@@ -48,8 +48,8 @@ options:
     choices: ['radiant.aws_onboarding.aws_organization']
   log_account_id:
     description:
-      - The account that centralises logs and security tooling (the seeds' main account); it becomes the
-        only host of C(log_account) instead of a member of C(organization_members).
+      - The account that centralises logs and security tooling (the main account of docs/requirements.md); it becomes
+        the only host of C(log_account) instead of a member of C(organization_members).
       - It must be an ACTIVE account of the organization.
     type: str
   include_accounts:

@@ -245,7 +245,7 @@ def validate_settings(accounts, settings):
     external_id = settings.get("external_id")
     if external_id in (None, ""):
         problems.append("radiant_external_id is missing: copy the AWS External Role ID from the Radiant "
-                        "connector's details (the seeds' RS_CREDENTIAL_ID)")
+                        "connector's details (the RS_CREDENTIAL_ID of docs/requirements.md#trust-policy)")
     elif not isinstance(external_id, str) or not EXTERNAL_ID.match(external_id):
         problems.append("radiant_external_id must be 2-1224 characters of letters, digits and +=,.@:/-")
 
@@ -355,14 +355,14 @@ def caller_problem(caller_account_id, management_account_id, host):
     return None
 
 
-# Seed 004: the GuardDuty console's bulk-add file. The header is required by the console;
-# the AWS sample scripts take the same lines without it, so a headerless file is accepted.
+# docs/requirements.md#outside-accounts-csv: the GuardDuty console's bulk-add file. The header is required by the
+# console; the AWS sample scripts take the same lines without it, so a headerless file is accepted.
 CSV_HEADER = ("Account ID", "Email")
 
 
 def parse_outside_accounts_csv(text, source="CSV"):
-    """Parse seed 004's ``Account ID,Email`` file. Returns ``(accounts, problems)``:
-    accounts as ``{"aws_account_id", "aws_account_email", "line"}``; each problem names
+    """Parse the ``Account ID,Email`` file of docs/requirements.md#outside-accounts-csv. Returns ``(accounts,
+    problems)``: accounts as ``{"aws_account_id", "aws_account_email", "line"}``; each problem names
     the file, the line number and the field."""
     accounts = []
     problems = []

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every policy document and statement the onboarding writes, built in this one place.
 
-Sources: the seeds (Radiant's read-only policy, trust policy, permission table) and AWS's
-documentation for the service statements. Where a seed's example is looser than AWS
+Sources: docs/requirements.md (Radiant's read-only policy, trust policy, permission table) and AWS's
+documentation for the service statements. Where a guide's example is looser than AWS
 recommends, the tighter form is used and the reason is given next to it.
 """
 
@@ -26,8 +26,8 @@ MAIN_ROLE_NAME = "radiant-aws-access-role"
 API_ROLE_NAME = "radiant-aws-api-access-role"
 POLICY_VERSION = "2012-10-17"
 
-# Seeds 000 and 001: the read-only statements Radiant needs in every account. The two seeds
-# differ only in the last Sid ("Account" vs "AccountApi") and Resource "*" vs ["*"].
+# docs/requirements.md#read-only-policy: the read-only statements Radiant needs in every account. The two
+# roles' policies differ only in the last Sid ("Account" vs "AccountApi") and Resource "*" vs ["*"].
 _S3_READ_ACTIONS = [
     "s3:GetBucketAcl",
     "s3:GetEncryptionConfiguration",
@@ -125,18 +125,19 @@ def _read_only_statements(account_sid, account_resource):
 
 
 def api_access_policy():
-    """Seed 001's policy for ``radiant-aws-api-access-role`` in every account."""
+    """The policy (docs/requirements.md#api-access-role) for ``radiant-aws-api-access-role`` in every account."""
     return _document(_read_only_statements("AccountApi", ["*"]))
 
 
 def main_access_policy(sns_topic_arns=None, kms_key_arns=None):
-    """Seed 000's policy for ``radiant-aws-access-role`` in the main account.
+    """The policy (docs/requirements.md#main-account-role) for ``radiant-aws-access-role`` in the main account.
 
-    Seed 000's JSON plus its permission table's main-account rows: subscribe, unsubscribe
-    and confirm on the CloudTrail and GuardDuty topics, and ``kms:Decrypt`` only when KMS
-    keys encrypt the logs (the seed: "remove the last object if we do not use any KMS").
+    The read-only statements of docs/requirements.md#read-only-policy plus the permission table's
+    main-account rows: subscribe, unsubscribe and confirm on the CloudTrail and GuardDuty topics, and
+    ``kms:Decrypt`` only when KMS keys encrypt the logs (the guide: "remove the last object if we do not use
+    any KMS").
     The table's ``sts:AssumeRole`` row is not granted: every API role trusts Radiant's own
-    session (seed 001's trust policy), which assumes them directly; a session of this role is
+    session (docs/requirements.md#trust-policy), which assumes them directly; a session of this role is
     refused by that trust, so the grant could never be used (IAM user guide, "Cross-account
     policy evaluation logic": the trust policy must allow the caller).
     """
@@ -161,7 +162,7 @@ def main_access_policy(sns_topic_arns=None, kms_key_arns=None):
 
 
 def radiant_trust_policy(external_id, sid="AssumeRadiantSecurity", principal=RADIANT_PRINCIPAL):
-    """The seeds' trust policy: only Radiant's role, only with the external ID."""
+    """The trust policy of docs/requirements.md#trust-policy: only Radiant's role, only with the external ID."""
     if not external_id:
         raise ValueError("the Radiant external ID (RS_CREDENTIAL_ID) is required for the trust policy")
     return _document([{
@@ -185,8 +186,8 @@ def cloudtrail_bucket_statements(bucket, trail_arn, management_account_id, organ
 
     An organization trail writes under ``AWSLogs/<management account>/`` and
     ``AWSLogs/<o-org id>/``; missing the second is the classic "Incorrect S3 bucket policy".
-    ``source_account_ids`` adds seed 002's per-account paths for trails of accounts outside
-    the organization writing into the same bucket.
+    ``source_account_ids`` adds the per-account paths of docs/requirements.md#cross-account-cloudtrail
+    for trails of accounts outside the organization writing into the same bucket.
     """
     bucket_arn = "arn:aws:s3:::{0}".format(bucket)
     statements = [{
@@ -251,8 +252,9 @@ def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_i
 
 def cloudtrail_topic_statements(topic_arn, trail_arn, sid="AWSCloudTrailSNSPolicy20150319"):
     """CloudTrail's SNS topic policy (CloudTrail user guide, "Amazon SNS topic policy for CloudTrail"):
-    one statement per trail, limited to it by aws:SourceArn, so trails of other accounts (seed 002's
-    outside accounts) publish to the same topic each under a Sid of their own."""
+    one statement per trail, limited to it by aws:SourceArn, so trails of other accounts (accounts outside
+    the organization, docs/requirements.md#cross-account-cloudtrail) publish to the same topic each under a
+    Sid of their own."""
     return [{
         "Sid": sid,
         "Effect": "Allow",
@@ -276,7 +278,7 @@ def _one_or_many(values):
 
 
 def _detector_conditions(detector_arns):
-    # The seed's example uses ForAnyValue:StringEquals; aws:SourceArn and aws:SourceAccount
+    # The guide's example uses ForAnyValue:StringEquals; aws:SourceArn and aws:SourceAccount
     # are single-valued keys, for which IAM's guide says to use plain StringEquals (a list of
     # values is an OR). Same effect, no Access Analyzer warning.
     accounts = [arn.split(":")[4] for arn in detector_arns]
@@ -298,7 +300,7 @@ OUTSIDE_ORGANIZATION_SUFFIX = "OutsideOrganization"
 def _export_scopes(detector_arns, organization_id, outside_detector_arns):
     """(Sid suffix, Condition) for each group of exporting detectors.
 
-    Without ``organization_id``: one group, every detector by ARN (the seed's way). With it:
+    Without ``organization_id``: one group, every detector by ARN (the guide's way). With it:
     the organization by aws:SourceOrgID, plus the outside accounts' detectors by ARN."""
     if not organization_id:
         if not detector_arns:
@@ -325,7 +327,7 @@ def guardduty_export_bucket_statements(bucket, kms_key_arn, detector_arns=None, 
     statements = []
     for suffix, conditions in _export_scopes(detector_arns, organization_id, outside_detector_arns):
         statements.extend([{
-            # The seed's example puts GetBucketLocation on "arn:aws:s3:::/*": it applies to the bucket.
+            # The guide's example puts GetBucketLocation on "arn:aws:s3:::/*": it applies to the bucket.
             "Sid": "AllowGuardDutyGetBucketLocation" + suffix,
             "Effect": "Allow",
             "Principal": principal,
@@ -420,7 +422,7 @@ def guardduty_export_policy_sizes(bucket, region, detector_arns=None, prefix=Non
 
 def s3_publish_topic_statements(topic_arn, bucket, bucket_owner_account_id):
     """Let exactly one bucket, owned by one account, publish to the topic (S3 user guide,
-    "Granting permissions to publish messages to an SNS topic"). The seed's example allows
+    "Granting permissions to publish messages to an SNS topic"). The guide's example allows
     any bucket (``arn:aws:s3:::*``); the documented form names the bucket."""
     return [{
         "Sid": "AllowS3BucketToPublish",
@@ -466,8 +468,8 @@ def s3_publish_key_statements(bucket, bucket_owner_account_id):
 
 
 def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=None, prefix=None):
-    """Seed 002: the target bucket accepts CloudTrail logs from accounts outside the organization,
-    one resource path per source account (respecting the log prefix)."""
+    """docs/requirements.md#cross-account-cloudtrail: the target bucket accepts CloudTrail logs from
+    accounts outside the organization, one resource path per source account (respecting the log prefix)."""
     bucket_arn = "arn:aws:s3:::{0}".format(bucket)
     resources = [
         "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account)))
@@ -496,9 +498,9 @@ def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=N
 
 
 def cross_account_source_statements(bucket, source_account_id, trail_arn=None, prefix=None):
-    """Seed 002, one source account at a time: its own Sids, so adding or removing an account
-    never rewrites another account's statements. CloudTrail checks the bucket ACL and writes
-    under ``[prefix/]AWSLogs/<source account>/`` (CloudTrail user guide, "Setting bucket policy
+    """docs/requirements.md#cross-account-cloudtrail, one source account at a time: its own Sids, so
+    adding or removing an account never rewrites another account's statements. CloudTrail checks the bucket
+    ACL and writes under ``[prefix/]AWSLogs/<source account>/`` (CloudTrail user guide, "Setting bucket policy
     for multiple accounts"); ``trail_arn`` narrows both to that account's trail."""
     account = str(source_account_id)
     if len(account) != 12 or not account.isdigit():
@@ -529,8 +531,8 @@ def cross_account_source_statements(bucket, source_account_id, trail_arn=None, p
 
 
 def cross_account_reader_policy(bucket, prefix=None):
-    """Seed 002's "S3 read-only access" for the cross-account role, narrowed to the log bucket
-    (AWS's AmazonS3ReadOnlyAccess grants s3:Get*/s3:List* on every bucket)."""
+    """The "S3 read-only access" of docs/requirements.md#cross-account-cloudtrail for the cross-account
+    role, narrowed to the log bucket (AWS's AmazonS3ReadOnlyAccess grants s3:Get*/s3:List* on every bucket)."""
     bucket_arn = "arn:aws:s3:::{0}".format(bucket)
     return _document([{
         "Sid": "ReadCloudTrailLogBucket",
@@ -546,7 +548,8 @@ def cross_account_reader_policy(bucket, prefix=None):
 
 
 def cross_account_reader_trust_policy(source_role_arns):
-    """Seed 002: the cross-account read role trusts only the named source roles, never ``root``."""
+    """docs/requirements.md#cross-account-cloudtrail: the cross-account read role trusts only the named source roles,
+    never ``root``."""
     arns = sorted(set(source_role_arns))
     if not arns:
         raise ValueError("at least one source role ARN is required")
@@ -562,7 +565,8 @@ def cross_account_reader_trust_policy(source_role_arns):
 
 
 def api_role_cloudformation_template(external_id_parameter="RadiantExternalId", role_name=API_ROLE_NAME):
-    """The StackSet template (seed 001) for the API role, built from the same policy as above."""
+    """The StackSet template (docs/requirements.md#api-access-role) for the API role, built from the same policy as
+    above."""
     trust = radiant_trust_policy("PLACEHOLDER", sid="Statement1")
     trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = {"Ref": external_id_parameter}
     return {

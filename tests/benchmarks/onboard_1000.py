@@ -212,7 +212,7 @@ def main() -> int:
                 if calls > args.max_calls_per_account:
                     problems.append(f"{label}: {calls:.2f} AWS calls per added account, bound "
                                     f"{args.max_calls_per_account}")
-                # Organization-wide work must not add Ansible tasks per account (DESIGN.md, scale rule).
+                # Organization-wide work must not add Ansible tasks per account (docs/requirements.md#scale).
                 if tasks > 0:
                     problems.append(f"{label}: {tasks} more task results at {large['members']} members than at "
                                     f"{small['members']}: a task runs per account")

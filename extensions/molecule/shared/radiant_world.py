@@ -3,8 +3,9 @@
 The molecule scenarios use it as the independent witness of what the playbooks did:
 
   radiant_world.py check     SAMPLE_ORG_YML [--phases p,...] [--external-id ID]
-      every resource, policy and relationship the seeds name; prints the problems as JSON, exit 1 if any
-      (--cross-account-prefix: the log prefix of seed 002's source trails, default none)
+      every resource, policy and relationship docs/requirements.md names; prints the problems as JSON, exit 1 if any
+      (--cross-account-prefix: the log prefix of the source trails of docs/requirements.md#cross-account-cloudtrail,
+      default none)
   radiant_world.py offboarded SAMPLE_ORG_YML
       after offboard.yml: the onboarding's trails, relationships, destinations, notification, roles and
       policy statements are gone; buckets and keys stay; prints the problems as JSON, exit 1 if any
@@ -40,8 +41,8 @@ MAIN_ROLE = "radiant-aws-access-role"
 API_ROLE = "radiant-aws-api-access-role"
 ENABLED_FEATURES = {"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS",
                     "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"}
-# Seed 002 (cross_account_logging role defaults): the outside accounts' trails write into the
-# CloudTrail bucket and notify the CloudTrail topic; a read-only role in the log account is
+# docs/requirements.md#cross-account-cloudtrail (cross_account_logging role defaults): the outside accounts' trails
+# write into the CloudTrail bucket and notify the CloudTrail topic; a read-only role in the log account is
 # trusted by Radiant's session with the external ID only.
 READER_ROLE = "radiant-cloudtrail-reader"
 READER_POLICY = "radiant-cloudtrail-log-read"
@@ -305,7 +306,8 @@ class Checker:
             self.expect(described["Status"] == "PUBLISHING", "publishing destination " + region, described["Status"])
 
     def check_member_export(self):
-        """Seed 000's optional section: every exporting account's detector publishes to the findings bucket."""
+        """The per-account export of docs/requirements.md#per-account-export: every exporting account's detector
+        publishes to the findings bucket."""
         world = self.world
         key_arn = world.client(world.log, "kms").describe_key(KeyId=FINDINGS_KEY_ALIAS)["KeyMetadata"]["Arn"]
         for account, region, destinations in member_destinations(world):
@@ -355,9 +357,9 @@ class Checker:
                             "exists outside the log account")
 
     def check_cross_account_logging(self):
-        """Seed 002: each outside account's trail writes to the CloudTrail bucket under the prefix, allowed
-        by a statement pair of its own, and notifies the CloudTrail topic, allowed by a statement of its own;
-        the log account's read-only role trusts Radiant's session with the external ID only."""
+        """docs/requirements.md#cross-account-cloudtrail: each outside account's trail writes to the CloudTrail bucket
+        under the prefix, allowed by a statement pair of its own, and notifies the CloudTrail topic, allowed by a
+        statement of its own; the log account's read-only role trusts Radiant's session with the external ID only."""
         world = self.world
         prefix = world.cross_account_prefix
         sources = world.outside_accounts()
@@ -427,8 +429,9 @@ class Checker:
 
 
 def member_export_accounts(world):
-    """The accounts of seed 000's optional per-account export: active organization accounts and outside
-    accounts, minus the GuardDuty administrator (the log account; it has its own destination) and exclusions."""
+    """The accounts of the per-account export of docs/requirements.md#per-account-export: active organization accounts
+    and outside accounts, minus the GuardDuty administrator (the log account; it has its own destination) and
+    exclusions."""
     excluded = {str(account) for account in world.org.get("excluded_account_ids", [])} | {world.log}
     return [account for account in world.active_org_accounts() + world.outside_accounts() if account not in excluded]
 
@@ -513,7 +516,8 @@ def offboarded(world):
 
 
 def cross_account_offboarded(world):
-    """After offboard.yml, seed 002's part: no source trail, no per-account statement, no read-only role."""
+    """After offboard.yml, the part of docs/requirements.md#cross-account-cloudtrail: no source trail, no per-account
+    statement, no read-only role."""
     problems = []
     for account in world.outside_accounts():
         trails = world.client(account, "cloudtrail").describe_trails(trailNameList=[TRAIL_NAME])["trailList"]

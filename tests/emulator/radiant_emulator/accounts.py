@@ -1,7 +1,7 @@
 """Facts about AWS accounts that AWS knows but no API of the emulated services sets.
 
 An account's root email is fixed when the account is created. For accounts of the emulated
-organization, Organizations knows it; for accounts outside the organization (seed 004), the
+organization, Organizations knows it; for accounts outside the organization (docs/requirements.md#outside-accounts), the
 sample organization registers it here (``PUT /_emulator/accounts/<id>`` with ``{"email"}``).
 GuardDuty checks the email given to CreateMembers/InviteMembers against it.
 """

@@ -2,8 +2,8 @@
 
 Shape: the management account (the caller), a log/security account, N members spread over
 nested OUs (two and three levels deep), optional SUSPENDED accounts, and optional accounts
-outside the organization whose root emails the emulator learns (seed 004 needs them).
-Every call goes over HTTP through boto3, exactly as a user's tooling would.
+outside the organization whose root emails the emulator learns (docs/requirements.md#guardduty-by-invitation needs
+them). Every call goes over HTTP through boto3, exactly as a user's tooling would.
 """
 
 from __future__ import annotations
@@ -203,7 +203,8 @@ def write_inventory(org_info: dict, path: str, endpoint: str) -> None:
 
 
 def write_outside_csv(org_info: dict, path: str) -> None:
-    """Seed 004's bulk-add format: header 'Account ID,Email', one account per line."""
+    """The bulk-add format of docs/requirements.md#outside-accounts-csv: header 'Account ID,Email', one account per
+    line."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["Account ID", "Email"])

@@ -1,8 +1,8 @@
 """Role sessions of principals that live outside the customer's accounts (control API).
 
 A vendor's own AWS account (Radiant's tenant role ``arn:aws:sts::649384204969:assumed-
-role/tenant-aws-access-role/radiant-security``, named in the seeds' trust policies) exists on
-AWS but not in the emulator, and nothing the collection runs creates it.
+role/tenant-aws-access-role/radiant-security``, named in the trust policy of docs/requirements.md#trust-policy) exists
+on AWS but not in the emulator, and nothing the collection runs creates it.
 ``POST /_emulator/role-sessions`` ``{"role_arn", "session_name", "policy"}`` creates the
 role if it is missing (trusting its own account), sets ``policy`` as its identity-based policy
 (inline ``emulator-session-policy``) and returns credentials of a session with that name, as

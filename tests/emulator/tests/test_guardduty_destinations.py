@@ -212,8 +212,8 @@ def test_tags_on_detector_and_destination(export_setup):
 
 
 def test_member_account_exports_to_the_log_account_bucket(aws, sample_org):
-    """Seed 000's optional step: every account's detector exports to the main account's bucket,
-    whose policies list each detector ARN under ForAnyValue:StringEquals aws:SourceArn."""
+    """The per-account export of docs/requirements.md#per-account-export: every account's detector exports to the main
+    account's bucket, whose policies list each detector ARN under ForAnyValue:StringEquals aws:SourceArn."""
     log = sample_org["log_account"]["id"]
     member = sample_org["members"][0]["id"]
     member_gd = aws("guardduty", account=member)

@@ -70,7 +70,8 @@ def test_no_policy_allows_nothing():
 
 
 def test_seed_topic_policy_wildcard_principal_and_arnlike():
-    """Seed 000's topic policy: AWS:* with AWS:SourceOwner, and s3 with SourceAccount + ArnLike."""
+    """The guide's example topic policy (docs/requirements.md#sns-wiring): AWS:* with AWS:SourceOwner, and s3 with
+    SourceAccount + ArnLike."""
     policy = {
         "Statement": [
             {

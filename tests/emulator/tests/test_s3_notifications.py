@@ -16,7 +16,8 @@ BUCKET = "guardduty-findings"
 
 
 def topic_policy(topic_arn, source_account=OWNER, bucket=BUCKET):
-    """Seed 000's second statement: s3 may publish with SourceAccount and ArnLike SourceArn."""
+    """The guide's example topic policy (docs/requirements.md#sns-wiring), second statement: s3 may publish with
+    SourceAccount and ArnLike SourceArn."""
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sns:Publish",
         "Resource": topic_arn,

@@ -1,8 +1,8 @@
-"""The seeds' own AWS CLI commands, run with the real ``aws`` CLI against the emulator.
+"""The AWS CLI commands of the guides docs/requirements.md cites, run with the real ``aws`` CLI against the emulator.
 
 Each command either succeeds, or fails exactly as AWS (or the CLI itself) would when a
-precondition is missing. Seed 003 writes some JSON with lowercase keys ("name", "status",
-"autoEnable"): the CLI rejects those client-side with a parameter validation error before
+precondition is missing. The AWS guide behind docs/requirements.md#protection-plans writes some JSON with lowercase keys
+("name", "status", "autoEnable"): the CLI rejects those client-side with a parameter validation error before
 any request is sent, and this test asserts exactly that. (AWS CLI v1, pinned here, exits
 255 for both client-side validation and service errors; v2 would exit 252 and 254.)
 """
@@ -69,7 +69,7 @@ def test_seed_003_standalone_update_detector_and_create_with_a_feature_disabled(
     assert enabled.returncode == 0, enabled.stderr
     status = feature_status(gd.get_detector(DetectorId=detector_id))
     assert status["S3_DATA_EVENTS"] == "ENABLED" and status["EKS_AUDIT_LOGS"] == "ENABLED"  # merged, not replaced
-    # The seed's example detector id does not exist in this account.
+    # The guide's example detector id does not exist in this account.
     missing = cli(
         "guardduty", "update-detector", "--detector-id", "12abc34d567e8fa901bc2d34e56789f0",
         "--features", '[{"Name" : "S3_DATA_EVENTS", "Status" : "ENABLED"}]',
@@ -95,7 +95,7 @@ def test_seed_003_delegated_admin_member_detectors_and_org_configuration(cli, aw
     )  # fmt: skip
     assert ok.returncode == 0, ok.stderr
     assert ok.json == {"UnprocessedAccounts": []}
-    # The seed's "555555555555 = the administrator itself": it is no member of itself.
+    # The guide's "555555555555 = the administrator itself": it is no member of itself.
     own = cli(
         "guardduty", "update-member-detectors", "--detector-id", detector_id, "--account-ids", admin,
         "--features", '[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}]', account=admin,
@@ -108,7 +108,7 @@ def test_seed_003_delegated_admin_member_detectors_and_org_configuration(cli, aw
             "the current account.",
         }
     ]
-    # Lowercase keys, as written in the seed: rejected by the CLI before any request.
+    # Lowercase keys, as written in the guide: rejected by the CLI before any request.
     lowercase = cli(
         "guardduty", "update-member-detectors", "--detector-id", detector_id, "--account-ids", member["id"],
         "--features", '[{"name": "S3_DATA_EVENTS", "status": "ENABLED"}]', account=admin,
@@ -148,7 +148,7 @@ def test_seed_004_invitation_flow_with_the_cli(cli, aws, sample_org):
     admin = sample_org["log_account"]["id"]
     outside = sample_org["outside"][0]
     _client, detector_id = delegate_admin(aws, admin)
-    # The seed's literal example (123456789012 / guarddutymember@amazon.com): not that account's root email.
+    # The guide's literal example (123456789012 / guarddutymember@amazon.com): not that account's root email.
     literal = cli(
         "guardduty", "create-members", "--detector-id", detector_id,
         "--account-details", "AccountId=123456789012,Email=guarddutymember@amazon.com", account=admin,

@@ -93,7 +93,7 @@ def test_sample_org_has_the_documented_shape(aws, clean_emulator, tmp_path):
     assert len({host["aws_ou_path"] for host in groups["organization_members"]["hosts"].values()}) >= 3
 
     # Outside accounts: not in the organization, root emails known to the emulator, the
-    # access role present, and seed 004's CSV.
+    # access role present, and the accounts CSV of docs/requirements.md#outside-accounts-csv.
     registered = clean_emulator.control("GET", "accounts")["outside_accounts"]
     outside_hosts = groups["outside_accounts"]["hosts"].values()
     emails = {host["aws_account_id"]: host["aws_account_email"] for host in outside_hosts}

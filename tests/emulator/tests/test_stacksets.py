@@ -13,7 +13,8 @@ MANAGEMENT = "123456789012"
 PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
 ROLE = "radiant-aws-api-access-role"
 POLICY = "radiant-aws-api-access-policy"
-# Seed 001's shape: a read-only managed policy and the role that uses it, trusted with an ExternalId.
+# The shape of docs/requirements.md#api-access-role: a read-only managed policy and the role that uses it, trusted with
+# an ExternalId.
 TEMPLATE = json.dumps({
     "AWSTemplateFormatVersion": "2010-09-09",
     "Parameters": {"ExternalId": {"Type": "String"}},

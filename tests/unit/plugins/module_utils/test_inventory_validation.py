@@ -131,7 +131,7 @@ BAD_CASES = [
      "radiant_findings_bucket_name: bucket name '192.168.5.4' must not look like an IP address"),
     ("external id missing", _edit_setting(external_id=""),
      "radiant_external_id is missing: copy the AWS External Role ID from the Radiant connector's details "
-     "(the seeds' RS_CREDENTIAL_ID)"),
+     "(the RS_CREDENTIAL_ID of docs/requirements.md#trust-policy)"),
     ("external id with spaces", _edit_setting(external_id="has spaces"),
      "radiant_external_id must be 2-1224 characters of letters, digits and +=,.@:/-"),
 ]

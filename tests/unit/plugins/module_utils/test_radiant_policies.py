@@ -1,4 +1,4 @@
-"""The policies the onboarding writes match the seeds exactly, and the AWS statements are tight."""
+"""The policies the onboarding writes match docs/requirements.md exactly, and the AWS statements are tight."""
 
 import json
 import os

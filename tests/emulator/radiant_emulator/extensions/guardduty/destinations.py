@@ -23,7 +23,7 @@ from .features import now
 from .operations import iso_timestamp, own_detector, paginate
 from .state import LOCK, Destination
 
-# The text the seed (000) quotes and AWS returns when the bucket or key policy (or the
+# The text the guide quotes and AWS returns when the bucket or key policy (or the
 # bucket/key themselves) will not let GuardDuty export.
 PERMISSION_DENIED = (
     "The request failed because the input destinationArn or kmsKeyArn does not have proper permissions "
