@@ -83,8 +83,13 @@ def converge_invitations(clients, accounts, regions, administrator_id, state="ac
             outcome = ensure_invitation(clients.guardduty(credentials, region), region, administrator_id,
                                         state=state, check_mode=check_mode)
         except (GuardDutyError, botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            return invitation_entry(account_id, region, error="account {0}, {1}: {2}".format(
+            entry = invitation_entry(account_id, region, error="account {0}, {1}: {2}".format(
                 account_id, region, failure_text(e)))
+            # What was done before the failure (a detector created to accept with) is still reported.
+            details = e.details if isinstance(e, GuardDutyError) else {}
+            kept = ("changed", "detector_id", "detector_created", "administrator", "invitations")
+            entry.update((key, details[key]) for key in kept if key in details)
+            return entry
         return invitation_entry(account_id, region, outcome, with_diff=with_diff)
 
     pairs = [(account["account_id"], region) for account in accounts for region in regions]

@@ -95,8 +95,8 @@ def converge_regions(client_for, regions, converge, max_workers=DEFAULT_MAX_WORK
             return region, partial, failure_text(e)
 
     results, errors = {}, {}
-    for region, result, error in run_concurrently(regions, one, max_workers):
-        result = dict(result or {})
+    for region, outcome, error in run_concurrently(regions, one, max_workers):
+        result = dict(outcome or {})
         result.setdefault("changed", False)
         result["error"] = error
         results[region] = result

@@ -213,7 +213,8 @@ regions:
       C(--diff)) and C(error) (why the Region failed, null when it did not).
   returned: when O(regions) is given
   type: dict
-  sample: {"us-east-1": {"changed": false, "created": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0", "error": null}}
+  sample:
+    us-east-1: {"changed": false, "created": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0", "error": null}
 errors:
   description: With O(regions), one line per Region that failed, starting with the Region.
   returned: when O(regions) is given

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: guardduty_invitation
-short_description: Accept, decline or leave a GuardDuty administrator's invitation, in one account or many, in many regions
+short_description: Accept, decline or leave a GuardDuty administrator's invitation, in one or many accounts and regions
 version_added: 0.1.0
 description:
   - Run with the credentials of a member account outside the organization (seed 004); each region is independent.
@@ -52,7 +52,8 @@ options:
         required: true
       role_arn:
         description:
-          - The role to assume in the account, for example C(arn:aws:iam::444455556666:role/OrganizationAccountAccessRole).
+          - The role to assume in the account, for example
+            C(arn:aws:iam::444455556666:role/OrganizationAccountAccessRole).
           - Omit it for the account whose credentials the module already runs with.
         type: str
   role_session_name:
@@ -152,7 +153,8 @@ regions:
       C(changed), C(diff) (with C(--diff)) and C(error) (why the Region failed, null when it did not).
   returned: when O(regions) is given without O(accounts)
   type: dict
-  sample: {"us-east-1": {"changed": false, "detector_id": "4b2fd2ad5a0f4e1c8e1d0d5cfe7b1a11", "error": null}}
+  sample:
+    us-east-1: {"changed": false, "detector_id": "4b2fd2ad5a0f4e1c8e1d0d5cfe7b1a11", "error": null}
 memberships:
   description:
     - With O(accounts), one entry per account and region, in the order given (predicted in check mode), with
@@ -171,7 +173,7 @@ memberships:
       invitations: []
       error: null
 errors:
-  description: With O(accounts) or O(regions), one line per failure, naming the account (with O(accounts)) and the region.
+  description: With O(accounts) or O(regions), one line per failure, naming the region (and the account).
   returned: when O(accounts) or O(regions) is given
   type: list
   elements: str

@@ -103,7 +103,8 @@ regions:
       C(--diff)) and C(error) (why the Region failed, null when it did not).
   returned: when O(regions) is given
   type: dict
-  sample: {"us-east-1": {"changed": false, "admin_account_id": "111122223333", "admin_status": "ENABLED", "error": null}}
+  sample:
+    us-east-1: {"changed": false, "admin_account_id": "111122223333", "admin_status": "ENABLED", "error": null}
 errors:
   description: With O(regions), one line per Region that failed, starting with the Region.
   returned: when O(regions) is given
