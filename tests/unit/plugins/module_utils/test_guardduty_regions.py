@@ -50,9 +50,9 @@ def test_converge_regions_keys_results_by_region_in_the_given_order_with_one_cli
     assert results["eu-west-1"] == {"changed": True, "detector_id": DETECTOR + "1", "error": None}
     assert results["ap-south-1"]["detector_id"] == DETECTOR + "1"
     # Clients are built up front, in the caller's thread, one per Region.
-    assert [region for region, _ in built] == ["us-east-1", "eu-west-1", "ap-south-1"]
-    assert {thread for _, thread in built} == {threading.current_thread().name}
-    for _, stubber in stubs.values():
+    assert [region for region, _thread in built] == ["us-east-1", "eu-west-1", "ap-south-1"]
+    assert {thread for _region, thread in built} == {threading.current_thread().name}
+    for _client, stubber in stubs.values():
         stubber.assert_no_pending_responses()
 
 
@@ -175,7 +175,7 @@ def test_invitations_one_role_session_per_account_every_pair_accepted_and_no_cre
     assert sorted(outcome["diff"]["after"]) == ["444455556666/eu-west-1", "444455556666/us-east-1",
                                                 "777788889999/eu-west-1", "777788889999/us-east-1"]
     assert "SECRET" not in repr(outcome)
-    for _, stubber in pairs.values():
+    for _client, stubber in pairs.values():
         stubber.assert_no_pending_responses()
 
 
