@@ -43,3 +43,22 @@ options:
             choices: [ENABLED, DISABLED]
             default: ENABLED
 """
+
+    # Modules that can do their work in many Regions in one task (module_utils/guardduty_regions.py).
+    REGIONS = r"""
+options:
+  regions:
+    description:
+      - Do the work in each of these Regions, at once (at most O(max_workers) Regions at a time, one client per
+        Region), instead of in the one Region of O(region).
+      - The result then has RV(regions) (each Region's result, keyed by Region, as the module returns it for one
+        Region, with C(error)), RV(errors) and one diff keyed by Region. A Region that fails does not stop the
+        others; the module fails at the end with one message naming the account and every failed Region.
+      - An empty list does nothing.
+    type: list
+    elements: str
+  max_workers:
+    description: How many Regions of O(regions) are worked on at once.
+    type: int
+    default: 10
+"""

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: guardduty_detector
-short_description: Manage the GuardDuty detector of one region
+short_description: Manage the GuardDuty detector of a region, or of many regions at once
 version_added: 0.1.0
 description:
   - Makes sure the account's GuardDuty detector of the region exists, enabled or suspended, with a finding
@@ -74,9 +74,10 @@ options:
 notes:
   - Check mode makes no write call and reports what would change; with C(--diff) the diff shows
     the detector before and after.
-  - All calls are made in the region given by O(region) (one region per call).
+  - All calls are made in the region given by O(region), or in each of O(regions).
 extends_documentation_fragment:
   - radiant.aws_onboarding.guardduty.features
+  - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -132,6 +133,12 @@ EXAMPLES = r"""
     region: ap-south-1
     enable: false
 
+- name: The same detector settings in every Region, in one task
+  radiant.aws_onboarding.guardduty_detector:
+    regions: [us-east-1, us-west-2, eu-west-1]
+    finding_publishing_frequency: FIFTEEN_MINUTES
+  register: detectors  # detectors.regions['eu-west-1'].detector_id
+
 - name: Delete the detector (fails while it has members)
   radiant.aws_onboarding.guardduty_detector:
     region: ap-south-1
@@ -141,17 +148,17 @@ EXAMPLES = r"""
 RETURN = r"""
 detector_id:
   description: The region's detector id (null when there is none, or in check mode before creation).
-  returned: always
+  returned: when O(regions) is not given
   type: str
   sample: 12abc34d567e8fa901bc2d34e56789f0
 created:
   description: Whether the module created the detector (false when it adopted an existing one).
-  returned: always
+  returned: when O(regions) is not given
   type: bool
   sample: false
 detector:
   description: The detector as GuardDuty reports it after the change (null after deletion or when it does not exist).
-  returned: always
+  returned: when O(regions) is not given
   type: dict
   contains:
     detector_id:
@@ -200,17 +207,28 @@ detector:
           type: list
           elements: dict
           sample: [{"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"}]
+regions:
+  description:
+    - With O(regions), each Region's result keyed by Region, with the keys above, C(changed), C(diff) (with
+      C(--diff)) and C(error) (why the Region failed, null when it did not).
+  returned: when O(regions) is given
+  type: dict
+  sample:
+    us-east-1: {"changed": false, "created": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0", "error": null}
+errors:
+  description: With O(regions), one line per Region that failed, starting with the Region.
+  returned: when O(regions) is given
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GuardDutyError,
     delete_detector,
     detector_result,
     ensure_detector,
-    fail,
-    guardduty_client,
     restore_detector,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
@@ -218,6 +236,10 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
     check_exclusive,
     feature_option_spec,
     features_from_params,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
+    region_options,
+    run_guardduty_module,
 )
 
 
@@ -230,23 +252,26 @@ def main():
         purge_features=dict(type="bool", default=False),
         record_previous_settings=dict(type="bool", default=False),
         restore_previous_settings=dict(type="bool", default=False),
+        **region_options()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     restore = module.params["restore_previous_settings"]
     if restore and (module.params["finding_publishing_frequency"] or module.params["features"]):
         module.fail_json(msg="restore_previous_settings puts back the recorded settings: leave out "
                              "finding_publishing_frequency and features")
-    region = module.region
-    client = guardduty_client(module)
     try:
+        features = features_from_params(module.params["features"])
+        check_exclusive(features)
+    except FeatureError as e:
+        module.fail_json(msg=str(e))
+
+    def converge(client, region):
         if module.params["state"] == "absent":
             outcome = delete_detector(client, region, check_mode=module.check_mode)
             outcome["created"] = False
-        elif module.params["restore_previous_settings"]:
+        elif restore:
             outcome = restore_detector(client, region, check_mode=module.check_mode)
         else:
-            features = features_from_params(module.params["features"])
-            check_exclusive(features)
             outcome = ensure_detector(
                 client,
                 region,
@@ -257,22 +282,18 @@ def main():
                 check_mode=module.check_mode,
                 record_previous=module.params["record_previous_settings"],
             )
-    except FeatureError as e:
-        module.fail_json(msg=str(e))
-    except GuardDutyError as e:
-        fail(module, e)
+        after_detector = None if module.params["state"] == "absent" else outcome["detector"]
+        result = dict(
+            changed=outcome["changed"],
+            created=outcome["created"],
+            detector_id=(outcome["after"] or {}).get("detector_id"),
+            detector=detector_result(after_detector),
+        )
+        if module._diff:
+            result["diff"] = diff_of(outcome["before"], outcome["after"])
+        return result
 
-    after_detector = None if module.params["state"] == "absent" else outcome["detector"]
-    detector_id = (outcome["after"] or {}).get("detector_id")
-    result = dict(
-        changed=outcome["changed"],
-        created=outcome["created"],
-        detector_id=detector_id,
-        detector=detector_result(after_detector),
-    )
-    if module._diff:
-        result["diff"] = diff_of(outcome["before"], outcome["after"])
-    module.exit_json(**result)
+    run_guardduty_module(module, converge)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: guardduty_invitation
-short_description: Accept, decline or leave a GuardDuty administrator's membership invitation in one region
+short_description: Accept, decline or leave a GuardDuty administrator's invitation, in one or many accounts and regions
 version_added: 0.1.0
 description:
   - Run with the credentials of a member account outside the organization (seed 004); each region is independent.
@@ -22,6 +22,12 @@ description:
   - O(state=absent) leaves O(administrator_account_id) if the account is its member
     (DisassociateFromAdministratorAccount).
   - When the account already has a different administrator, the module fails and says how to leave it.
+  - With O(accounts), the module does this in every listed account (accounts outside the organization) and every
+    region of O(regions), in one task. It opens each account's session itself with ONE C(sts:AssumeRole) of its
+    O(accounts[].role_arn), made with the credentials it runs with (the management account's), and works on the
+    account-region pairs concurrently (O(max_workers) at a time). The temporary credentials are never returned.
+    A pair that fails does not stop the others; the module fails at the end with one line per failure naming
+    the account and the region.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:
@@ -34,9 +40,30 @@ options:
     type: str
     choices: [accepted, declined, absent]
     default: accepted
+  accounts:
+    description:
+      - Do the work in each of these accounts instead of the account of the module's credentials; needs O(regions).
+    type: list
+    elements: dict
+    suboptions:
+      account_id:
+        description: The 12-digit account id.
+        type: str
+        required: true
+      role_arn:
+        description:
+          - The role to assume in the account, for example
+            C(arn:aws:iam::444455556666:role/OrganizationAccountAccessRole).
+          - Omit it for the account whose credentials the module already runs with.
+        type: str
+  role_session_name:
+    description: With O(accounts), the session name of every assumed role (it shows in the accounts' CloudTrail).
+    type: str
+    default: radiant-onboarding
 notes:
   - Check mode makes no write call (no detector is created either; it is reported in RV(detector_created)).
 extends_documentation_fragment:
+  - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -49,6 +76,16 @@ EXAMPLES = r"""
     administrator_account_id: "111122223333"
   loop: [us-east-1, eu-west-1]
 
+- name: Accept it in every account outside the organization and every Region, in one task
+  radiant.aws_onboarding.guardduty_invitation:
+    administrator_account_id: "111122223333"
+    regions: [us-east-1, eu-west-1]
+    accounts:
+      - account_id: "444455556666"
+        role_arn: arn:aws:iam::444455556666:role/OrganizationAccountAccessRole
+      - account_id: "777788889999"
+        role_arn: arn:aws:iam::777788889999:role/OrganizationAccountAccessRole
+
 - name: Leave the administrator
   radiant.aws_onboarding.guardduty_invitation:
     region: us-east-1
@@ -59,17 +96,17 @@ EXAMPLES = r"""
 RETURN = r"""
 detector_id:
   description: This account's detector in the region (null when there is none, or in check mode before creation).
-  returned: always
+  returned: when neither O(accounts) nor O(regions) is given
   type: str
   sample: 4b2fd2ad5a0f4e1c8e1d0d5cfe7b1a11
 detector_created:
   description: Whether a detector was (or, in check mode, would be) created to accept the invitation.
-  returned: always
+  returned: when neither O(accounts) nor O(regions) is given
   type: bool
   sample: true
 administrator:
   description: This account's GuardDuty administrator after the run (predicted in check mode), or null.
-  returned: always
+  returned: when neither O(accounts) nor O(regions) is given
   type: dict
   contains:
     account_id:
@@ -90,7 +127,7 @@ administrator:
       sample: "2026-11-21T10:00:00.000Z"
 invitations:
   description: Invitations still pending after the run (only read when the module needed to look at them).
-  returned: always
+  returned: when neither O(accounts) nor O(regions) is given
   type: list
   elements: dict
   contains:
@@ -110,48 +147,127 @@ invitations:
       description: When it was sent.
       type: str
       sample: "2026-11-21T10:00:00.000Z"
+regions:
+  description:
+    - With O(regions) and without O(accounts), each Region's result keyed by Region, with the keys above,
+      C(changed), C(diff) (with C(--diff)) and C(error) (why the Region failed, null when it did not).
+  returned: when O(regions) is given without O(accounts)
+  type: dict
+  sample:
+    us-east-1: {"changed": false, "detector_id": "4b2fd2ad5a0f4e1c8e1d0d5cfe7b1a11", "error": null}
+memberships:
+  description:
+    - With O(accounts), one entry per account and region, in the order given (predicted in check mode), with
+      C(account_id), C(region), C(changed), C(detector_id), C(detector_created), C(administrator), C(invitations)
+      as above, C(diff) (with C(--diff)) and C(error) (why the pair failed, null when it did not).
+  returned: when O(accounts) is given
+  type: list
+  elements: dict
+  sample:
+    - account_id: "444455556666"
+      region: us-east-1
+      changed: true
+      detector_id: 4b2fd2ad5a0f4e1c8e1d0d5cfe7b1a11
+      detector_created: false
+      administrator: {"account_id": "111122223333", "relationship_status": "Enabled"}
+      invitations: []
+      error: null
+errors:
+  description: With O(accounts) or O(regions), one line per failure, naming the region (and the account).
+  returned: when O(accounts) or O(regions) is given
+  type: list
+  elements: str
+  sample: []
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GuardDutyError,
-    fail,
-    guardduty_client,
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import GuardDutyError, fail
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_invitations import (
+    converge_invitations,
+    invitations_failure_message,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_member_destinations import (
+    DEFAULT_SESSION_NAME,
+    AccountClients,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
     administrator_result,
     ensure_invitation,
     invitations_result,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
+    region_options,
+    run_guardduty_module,
+    unique_regions,
+)
+
+
+def run_in_accounts(module):
+    """O(accounts) x O(regions): each account's own session, the pairs at once; fail at the end naming each pair."""
+    try:
+        regions = unique_regions(module.params["regions"])
+    except GuardDutyError as e:
+        fail(module, e)
+    _region, endpoint_url, connect_params = get_aws_connection_info(module)
+    clients = AccountClients(aws_client(module, "sts"), endpoint_url=endpoint_url,
+                             connect_params=connect_params, session_name=module.params["role_session_name"])
+    outcome = converge_invitations(
+        clients,
+        module.params["accounts"],
+        regions,
+        module.params["administrator_account_id"],
+        state=module.params["state"],
+        check_mode=module.check_mode,
+        max_workers=module.params["max_workers"],
+        with_diff=module._diff,
+    )
+    diff = outcome.pop("diff")
+    if module._diff:
+        outcome["diff"] = diff
+    if outcome["errors"]:
+        module.fail_json(msg=invitations_failure_message(outcome["errors"], len(outcome["memberships"])), **outcome)
+    module.exit_json(**outcome)
 
 
 def main():
     argument_spec = dict(
         administrator_account_id=dict(type="str", required=True),
         state=dict(type="str", choices=["accepted", "declined", "absent"], default="accepted"),
+        accounts=dict(type="list", elements="dict", options=dict(
+            account_id=dict(type="str", required=True),
+            role_arn=dict(type="str"),
+        )),
+        role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
+        **region_options()
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,
+                              required_by={"accounts": ["regions"]})
+    if module.params["accounts"] is not None:
+        run_in_accounts(module)
+
+    def converge(client, region):
         outcome = ensure_invitation(
-            guardduty_client(module),
-            module.region,
+            client,
+            region,
             module.params["administrator_account_id"],
             state=module.params["state"],
             check_mode=module.check_mode,
         )
-    except GuardDutyError as e:
-        fail(module, e)
-    result = dict(
-        changed=outcome["changed"],
-        detector_id=outcome["detector_id"],
-        detector_created=outcome["detector_created"],
-        administrator=administrator_result(outcome["administrator"]),
-        invitations=invitations_result(outcome["invitations"]),
-    )
-    if module._diff:
-        result["diff"] = diff_of(outcome["before"], outcome["after"])
-    module.exit_json(**result)
+        result = dict(
+            changed=outcome["changed"],
+            detector_id=outcome["detector_id"],
+            detector_created=outcome["detector_created"],
+            administrator=administrator_result(outcome["administrator"]),
+            invitations=invitations_result(outcome["invitations"]),
+        )
+        if module._diff:
+            result["diff"] = diff_of(outcome["before"], outcome["after"])
+        return result
+
+    run_guardduty_module(module, converge)
 
 
 if __name__ == "__main__":

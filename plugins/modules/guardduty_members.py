@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: guardduty_members
-short_description: Manage the member accounts of a GuardDuty administrator in one region
+short_description: Manage the member accounts of a GuardDuty administrator in a region, or many at once
 version_added: 0.1.0
 description:
   - Run with the credentials of the GuardDuty delegated administrator (or of an invitation administrator).
@@ -95,12 +95,19 @@ notes:
   - Removing organization members fails while organization auto-enable is C(ALL); the error says so.
 extends_documentation_fragment:
   - radiant.aws_onboarding.guardduty.features
+  - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 """
 
 EXAMPLES = r"""
+- name: Make organization accounts members in every Region, in one task
+  radiant.aws_onboarding.guardduty_members:
+    regions: [us-east-1, us-west-2, eu-west-1]
+    accounts: "{{ org_accounts | map('combine', {'invite': false}) }}"
+  register: membership  # membership.regions['us-west-2'].pending
+
 - name: Make organization accounts members, with every protection plan (seed 000 step 10-11)
   radiant.aws_onboarding.guardduty_members:
     region: us-east-1
@@ -145,14 +152,14 @@ EXAMPLES = r"""
 RETURN = r"""
 detector_id:
   description: The administrator's detector in the region.
-  returned: always
+  returned: when O(regions) is not given
   type: str
   sample: 12abc34d567e8fa901bc2d34e56789f0
 members:
   description:
     - The listed accounts' member records after the run (predicted in check mode), sorted by account id.
     - Accounts that are not members (after O(state=absent)) are not listed.
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: dict
   contains:
@@ -188,37 +195,37 @@ members:
       sample: "2026-11-21T10:00:00.000Z"
 created:
   description: Accounts created as members by this run.
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: str
   sample: ["111122223333"]
 invited:
   description: Accounts invited by this run.
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: str
   sample: ["990000000001"]
 pending:
   description: Invited accounts that have not accepted yet (nothing to do until they do).
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: str
   sample: []
 removed:
   description: Accounts disassociated and deleted by this run.
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: str
   sample: []
 features_updated:
   description: Members whose protection plans this run changed.
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: str
   sample: []
 features_pending:
   description: Listed accounts whose protection plans could not be managed because they are not Enabled members.
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: str
   sample: []
@@ -227,27 +234,39 @@ associating:
     - Organization accounts that organization auto-enable was still associating when the wait ended (GuardDuty
       answered CreateMembers that they are already members or associated members, before listing them).
     - Not a failure; a warning names them. GuardDuty finishes on its own; a later run gives them their plans.
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: str
   sample: []
 unprocessed_accounts:
   description: Accounts AWS did not process, with the operation and AWS's reason (the module fails when there are any).
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: dict
   sample:
     - account_id: "990000000009"
       operation: CreateMembers
       result: The request is rejected because the email address does not match the email address of the account.
+regions:
+  description:
+    - With O(regions), each Region's result keyed by Region, with the keys above, C(changed), C(diff) (with
+      C(--diff)) and C(error) (why the Region failed, null when it did not).
+  returned: when O(regions) is given
+  type: dict
+  sample:
+    us-east-1: {"changed": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0", "pending": [], "error": null}
+errors:
+  description: With O(regions), one line per Region that failed, starting with the Region.
+  returned: when O(regions) is given
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     GuardDutyError,
-    fail,
-    guardduty_client,
     require_detector_id,
     unprocessed_message,
 )
@@ -270,14 +289,17 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_m
     plan_membership,
     predicted_statuses,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
+    region_options,
+    run_guardduty_module,
+)
 
 
-def run(module, client, region):
+def run(module, client, region, features):
+    """The members in one Region: the result, or GuardDutyError carrying it when something is left to fix."""
     params = module.params
     state = params["state"]
     desired = desired_accounts(params["accounts"])
-    features = features_from_params(params["features"])
-    check_exclusive(features)
     detector_id = require_detector_id(client, region, "managing GuardDuty members")
     manager = MemberManager(client, detector_id, region)
 
@@ -382,8 +404,8 @@ def run(module, client, region):
             "administrator. Set invite: true for accounts outside the organization.".format(", ".join(not_associated))
         )
     if problems:
-        module.fail_json(msg=" ".join(problems), **result)
-    module.exit_json(**result)
+        raise GuardDutyError(" ".join(problems), **result)
+    return result
 
 
 def main():
@@ -406,15 +428,15 @@ def main():
         purge_features=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=120),
+        **region_options()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = guardduty_client(module)
     try:
-        run(module, client, module.region)
+        features = features_from_params(module.params["features"])
+        check_exclusive(features)
     except FeatureError as e:
         module.fail_json(msg=str(e))
-    except GuardDutyError as e:
-        fail(module, e)
+    run_guardduty_module(module, lambda client, region: run(module, client, region, features))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: guardduty_organization_admin
-short_description: Manage the GuardDuty delegated administrator of an organization in one region
+short_description: Manage the GuardDuty delegated administrator of an organization in a region, or many at once
 version_added: 0.1.0
 description:
   - Run with the credentials of the organization's management account.
@@ -48,6 +48,7 @@ options:
 notes:
   - Check mode makes no write call.
 extends_documentation_fragment:
+  - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -57,6 +58,11 @@ EXAMPLES = r"""
 - name: Delegate GuardDuty administration to the security account (seed 000 step 8)
   radiant.aws_onboarding.guardduty_organization_admin:
     region: us-east-1
+    account_id: "111122223333"
+
+- name: Delegate it in every Region at once
+  radiant.aws_onboarding.guardduty_organization_admin:
+    regions: [us-east-1, us-west-2, eu-west-1]
     account_id: "111122223333"
 
 - name: Remove the delegated administrator
@@ -69,17 +75,17 @@ EXAMPLES = r"""
 RETURN = r"""
 admin_account_id:
   description: O(account_id) when it is the administrator after the run (predicted in check mode), else null.
-  returned: always
+  returned: when O(regions) is not given
   type: str
   sample: "111122223333"
 admin_status:
   description: C(ENABLED), C(DISABLE_IN_PROGRESS) or null.
-  returned: always
+  returned: when O(regions) is not given
   type: str
   sample: ENABLED
 admin_accounts:
   description: Every delegated administrator AWS lists in the region (before the change in check mode).
-  returned: always
+  returned: when O(regions) is not given
   type: list
   elements: dict
   contains:
@@ -91,18 +97,31 @@ admin_accounts:
       description: C(ENABLED) or C(DISABLE_IN_PROGRESS).
       type: str
       sample: ENABLED
+regions:
+  description:
+    - With O(regions), each Region's result keyed by Region, with the keys above, C(changed), C(diff) (with
+      C(--diff)) and C(error) (why the Region failed, null when it did not).
+  returned: when O(regions) is given
+  type: dict
+  sample:
+    us-east-1: {"changed": false, "admin_account_id": "111122223333", "admin_status": "ENABLED", "error": null}
+errors:
+  description: With O(regions), one line per Region that failed, starting with the Region.
+  returned: when O(regions) is given
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GuardDutyError,
-    fail,
-    guardduty_client,
-)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
     admin_accounts_result,
     ensure_organization_admin,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
+    region_options,
+    run_guardduty_module,
 )
 
 
@@ -112,29 +131,31 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=120),
+        **region_options()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
+
+    def converge(client, region):
         outcome = ensure_organization_admin(
-            guardduty_client(module),
-            module.region,
+            client,
+            region,
             module.params["account_id"],
             state=module.params["state"],
             wait=module.params["wait"],
             wait_timeout=module.params["wait_timeout"],
             check_mode=module.check_mode,
         )
-    except GuardDutyError as e:
-        fail(module, e)
-    result = dict(
-        changed=outcome["changed"],
-        admin_account_id=outcome["after"]["admin_account_id"],
-        admin_status=outcome["after"]["admin_status"],
-        admin_accounts=admin_accounts_result(outcome["admins"]),
-    )
-    if module._diff:
-        result["diff"] = diff_of(outcome["before"], outcome["after"])
-    module.exit_json(**result)
+        result = dict(
+            changed=outcome["changed"],
+            admin_account_id=outcome["after"]["admin_account_id"],
+            admin_status=outcome["after"]["admin_status"],
+            admin_accounts=admin_accounts_result(outcome["admins"]),
+        )
+        if module._diff:
+            result["diff"] = diff_of(outcome["before"], outcome["after"])
+        return result
+
+    run_guardduty_module(module, converge)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: guardduty_organization_configuration
-short_description: Manage GuardDuty's organization auto-enable settings in one region
+short_description: Manage GuardDuty's organization auto-enable settings in a region, or many at once
 version_added: 0.1.0
 description:
   - Run with the credentials of the GuardDuty delegated administrator.
@@ -65,6 +65,7 @@ options:
 notes:
   - Check mode makes no write call.
 extends_documentation_fragment:
+  - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -79,6 +80,11 @@ EXAMPLES = r"""
       - name: S3_DATA_EVENTS
         auto_enable: ALL
 
+- name: The same settings in every Region at once
+  radiant.aws_onboarding.guardduty_organization_configuration:
+    regions: [us-east-1, us-west-2, eu-west-1]
+    auto_enable_organization_members: ALL
+
 - name: S3 Protection only for accounts that join from now on
   radiant.aws_onboarding.guardduty_organization_configuration:
     region: us-east-1
@@ -90,12 +96,12 @@ EXAMPLES = r"""
 RETURN = r"""
 detector_id:
   description: The delegated administrator's detector in the region.
-  returned: always
+  returned: when O(regions) is not given
   type: str
   sample: 12abc34d567e8fa901bc2d34e56789f0
 organization_configuration:
   description: The configuration after the run (predicted in check mode).
-  returned: always
+  returned: when O(regions) is not given
   type: dict
   contains:
     auto_enable_organization_members:
@@ -124,15 +130,24 @@ organization_configuration:
           type: list
           elements: dict
           sample: [{"name": "EKS_ADDON_MANAGEMENT", "auto_enable": "NONE"}]
+regions:
+  description:
+    - With O(regions), each Region's result keyed by Region, with the keys above, C(changed), C(diff) (with
+      C(--diff)) and C(error) (why the Region failed, null when it did not).
+  returned: when O(regions) is given
+  type: dict
+  sample:
+    us-east-1: {"changed": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0", "error": null}
+errors:
+  description: With O(regions), one line per Region that failed, starting with the Region.
+  returned: when O(regions) is given
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GuardDutyError,
-    fail,
-    guardduty_client,
-)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     FeatureError,
     feature_option_spec,
@@ -141,6 +156,10 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
     ensure_organization_configuration,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
+    region_options,
+    run_guardduty_module,
+)
 
 
 def main():
@@ -148,29 +167,33 @@ def main():
         auto_enable_organization_members=dict(type="str", choices=["ALL", "NEW", "NONE"]),
         features=feature_option_spec("auto_enable", choices=("ALL", "NEW", "NONE"), default="ALL"),
         purge_features=dict(type="bool", default=False),
+        **region_options()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
+        features = features_from_params(module.params["features"], "auto_enable")
+    except FeatureError as e:
+        module.fail_json(msg=str(e))
+
+    def converge(client, region):
         outcome = ensure_organization_configuration(
-            guardduty_client(module),
-            module.region,
+            client,
+            region,
             auto_enable=module.params["auto_enable_organization_members"],
-            features=features_from_params(module.params["features"], "auto_enable"),
+            features=features,
             purge_features=module.params["purge_features"],
             check_mode=module.check_mode,
         )
-    except FeatureError as e:
-        module.fail_json(msg=str(e))
-    except GuardDutyError as e:
-        fail(module, e)
-    result = dict(
-        changed=outcome["changed"],
-        detector_id=outcome["detector_id"],
-        organization_configuration=outcome["configuration"],
-    )
-    if module._diff:
-        result["diff"] = diff_of(outcome["before"], outcome["after"])
-    module.exit_json(**result)
+        result = dict(
+            changed=outcome["changed"],
+            detector_id=outcome["detector_id"],
+            organization_configuration=outcome["configuration"],
+        )
+        if module._diff:
+            result["diff"] = diff_of(outcome["before"], outcome["after"])
+        return result
+
+    run_guardduty_module(module, converge)
 
 
 if __name__ == "__main__":
