@@ -113,7 +113,7 @@ except ImportError:  # ansible-core < 2.19 templates every inventory string anyw
 
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY, retry_config
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
     read_organization,
@@ -214,8 +214,7 @@ class InventoryModule(AWSInventoryBase):
     INVENTORY_FILE_SUFFIXES = ("aws_organization.yml", "aws_organization.yaml")
 
     def _read(self):
-        client = self.client("organizations", region=self.region or "us-east-1",
-                             retry_decorator=AWS_RETRY, config=retry_config())
+        client = aws_client(self, "organizations", region=self.region or "us-east-1")
         try:
             return read_organization(client)
         except OrganizationsError as error:

@@ -72,7 +72,8 @@ def botocore_config(overrides=None):
 
 
 def aws_client(module, service, **params):
-    """A client of an AnsibleAWSModule with the retry policy (call with ``aws_retry=True``).
+    """A client of an AnsibleAWSModule (or amazon.aws inventory plugin) with the retry policy
+    (call with ``aws_retry=True``).
 
     The module's own ``aws_config`` is merged over RETRY_CONFIG by amazon.aws.
     """
@@ -90,7 +91,7 @@ def _error_field(error, field):
     response = getattr(error, "response", None)
     if not isinstance(response, dict):
         return ""
-    return (response.get("Error") or {}).get(field, "") or ""
+    return str((response.get("Error") or {}).get(field, "") or "")
 
 
 def error_code(error):
