@@ -40,7 +40,12 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
     error_message,
     paginate,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, diff_of, wait_for
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
+    WaitTimeout,
+    diff_of,
+    wait_argument_spec,
+    wait_for,
+)
 
 OPERATION_FINAL_STATES = ("SUCCEEDED", "FAILED", "STOPPED")
 # One operation at a time per stack set (OperationInProgressException otherwise), ours or an
@@ -51,6 +56,8 @@ ACCOUNT_FILTER_TYPES = ("NONE", "INTERSECTION", "DIFFERENCE")
 # An Organizations account that StackSets can deploy to (Account.State, or the older Status).
 DEPLOYABLE_ACCOUNT_STATE = "ACTIVE"
 MASKED_PARAMETER_VALUE = "****"  # what DescribeStackSet shows for NoEcho parameters
+# Each operation runs in every targeted account: minutes at an organization's scale.
+STACKSET_WAIT_TIMEOUT = 900
 
 OPERATION_PREFERENCE_KEYS = (
     ("max_concurrent_count", "MaxConcurrentCount"),
@@ -876,9 +883,9 @@ def stackset_argument_spec():
             ],
         ),
         call_as=dict(type="str", choices=["SELF", "DELEGATED_ADMIN"], default="SELF"),
-        wait_timeout=dict(type="int", default=900),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        **wait_argument_spec(timeout=STACKSET_WAIT_TIMEOUT, switch=False)
     )
 
 

@@ -128,30 +128,12 @@ options:
             description: The field, for example C(eventCategory), C(readOnly), C(resources.type), C(resources.ARN).
             type: str
             required: true
-          equals:
-            description: Values the field equals.
-            type: list
-            elements: str
-          starts_with:
-            description: Prefixes the field starts with.
-            type: list
-            elements: str
-          ends_with:
-            description: Suffixes the field ends with.
-            type: list
-            elements: str
-          not_equals:
-            description: Values the field does not equal.
-            type: list
-            elements: str
-          not_starts_with:
-            description: Prefixes the field does not start with.
-            type: list
-            elements: str
-          not_ends_with:
-            description: Suffixes the field does not end with.
-            type: list
-            elements: str
+          equals: {description: Values the field equals., type: list, elements: str}
+          starts_with: {description: Prefixes the field starts with., type: list, elements: str}
+          ends_with: {description: Suffixes the field ends with., type: list, elements: str}
+          not_equals: {description: Values the field does not equal., type: list, elements: str}
+          not_starts_with: {description: Prefixes the field does not start with., type: list, elements: str}
+          not_ends_with: {description: Suffixes the field does not end with., type: list, elements: str}
 notes:
   - Check mode makes no write call; it reads the trail (and resolves a KMS alias) to report what would change.
   - Run with the management account (or CloudTrail's delegated administrator, with O(trail_arn)) for an
@@ -216,55 +198,24 @@ trail:
   returned: always
   type: dict
   contains:
-    name:
-      description: The trail's name.
-      type: str
-      sample: management-events
+    name: {description: The trail's name., type: str, sample: management-events}
     arn:
       description: The trail's ARN.
       type: str
       sample: arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events
-    home_region:
-      description: The region the trail was created in, where it is changed.
-      type: str
-      sample: us-east-1
-    s3_bucket_name:
-      description: The bucket the log files go to.
-      type: str
-    s3_key_prefix:
-      description: Key prefix of the log files, if any.
-      type: str
-    sns_topic_name:
-      description: Name of the notified SNS topic, if any.
-      type: str
-    sns_topic_arn:
-      description: ARN of the notified SNS topic, if any.
-      type: str
-    include_global_service_events:
-      description: Whether events of global services are logged.
-      type: bool
-    is_multi_region_trail:
-      description: Whether every region is logged.
-      type: bool
-    is_organization_trail:
-      description: Whether every account of the organization is logged.
-      type: bool
-    log_file_validation_enabled:
-      description: Whether digest files are written.
-      type: bool
-    kms_key_id:
-      description: ARN of the KMS key encrypting the log files, if any.
-      type: str
-    cloudwatch_logs_log_group_arn:
-      description: The CloudWatch Logs log group, if any.
-      type: str
-    cloudwatch_logs_role_arn:
-      description: The role writing to CloudWatch Logs, if any.
-      type: str
-    is_logging:
-      description: Whether the trail is logging.
-      type: bool
-      sample: true
+    home_region: {description: The region the trail was created in and is changed in., type: str, sample: us-east-1}
+    s3_bucket_name: {description: The bucket the log files go to., type: str}
+    s3_key_prefix: {description: "Key prefix of the log files, if any.", type: str}
+    sns_topic_name: {description: "Name of the notified SNS topic, if any.", type: str}
+    sns_topic_arn: {description: "ARN of the notified SNS topic, if any.", type: str}
+    include_global_service_events: {description: Whether events of global services are logged., type: bool}
+    is_multi_region_trail: {description: Whether every region is logged., type: bool}
+    is_organization_trail: {description: Whether every account of the organization is logged., type: bool}
+    log_file_validation_enabled: {description: Whether digest files are written., type: bool}
+    kms_key_id: {description: "ARN of the KMS key encrypting the log files, if any.", type: str}
+    cloudwatch_logs_log_group_arn: {description: "The CloudWatch Logs log group, if any.", type: str}
+    cloudwatch_logs_role_arn: {description: "The role writing to CloudWatch Logs, if any.", type: str}
+    is_logging: {description: Whether the trail is logging., type: bool, sample: true}
     advanced_event_selectors:
       description: The advanced event selectors (empty when the trail uses basic event selectors).
       type: list
@@ -275,13 +226,10 @@ trail:
             - field: eventCategory
               equals: [Management]
     event_selectors:
-      description: The basic event selectors, as AWS returns them, when the trail uses those.
+      description: "The basic event selectors, as AWS returns them, when the trail uses those."
       type: list
       elements: dict
-    tags:
-      description: The trail's tags.
-      type: dict
-      sample: {managed-by: radiant-onboarding}
+    tags: {description: The trail's tags., type: dict, sample: {managed-by: radiant-onboarding}}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
