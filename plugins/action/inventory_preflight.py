@@ -47,24 +47,6 @@ INVENTORY_PROBLEMS_VARIABLE = "outside_accounts_csv_problems"
 # roles/cross_account_logging/tasks/context.yml).
 CLOUDTRAIL_BUCKET_SUFFIX = "-cloudtrail-radiantsecurity"
 
-ARGUMENT_SPEC = dict(
-    hosts=dict(type="list", elements="str"),
-    phase_roles=dict(type="list", elements="str"),
-    regions=dict(type="raw"),
-    company_name=dict(type="str"),
-    bucket_names=dict(type="dict", default={}),
-    external_id=dict(type="str", no_log=False),
-    management_account_id=dict(type="str"),
-    log_account_id=dict(type="str"),
-    guardduty_admin_account_id=dict(type="str"),
-    excluded_account_ids=dict(type="list", elements="str", default=[]),
-    caller_account_id=dict(type="str"),
-    credential_errors=dict(type="dict", default={}),
-    region_statuses=dict(type="dict", default={}),
-    member_region_statuses=dict(type="dict", default={}),
-    organization_accounts=dict(type="list", elements="dict"),
-    extra_problems=dict(type="list", elements="str", default=[]),
-)
 HOST_FIELDS = ("aws_account_id", "aws_account_email", "radiant_assume_role_name")
 
 
@@ -124,7 +106,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=iv.preflight_argument_spec())
         task_vars = task_vars or {}
         groups = task_vars.get("groups", {})
         if args["hosts"] is not None:

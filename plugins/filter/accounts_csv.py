@@ -65,11 +65,17 @@ import csv
 import io
 
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
+    LOG_GROUP,
+    MANAGEMENT_GROUP,
+    MEMBERS_GROUP,
+    OUTSIDE_GROUP,
+    SUSPENDED_GROUP,
+)
 
 COLUMNS = ("Account ID", "ARN", "Email", "Name", "State", "Joined method", "Joined timestamp")
 # Where the inventory keeps the organization's accounts (the collection's static and dynamic inventories).
-ORGANIZATION_GROUPS = ("management_account", "log_account", "organization_members", "suspended_accounts")
-OUTSIDE_GROUP = "outside_accounts"
+ORGANIZATION_GROUPS = (MANAGEMENT_GROUP, LOG_GROUP, MEMBERS_GROUP, SUSPENDED_GROUP)
 
 
 def accounts_csv(account_ids, hostvars, groups, organization_id="", management_account_id="", partition="aws"):

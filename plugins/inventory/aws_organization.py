@@ -114,18 +114,18 @@ except ImportError:  # ansible-core < 2.19 templates every inventory string anyw
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
+    JOB_GROUPS,
+    LOG_GROUP,
+    MANAGEMENT_GROUP,
+    MEMBERS_GROUP,
+    SUSPENDED_GROUP,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
     read_organization,
 )
 
-# Group names shared with the static inventory (tests/emulator/radiant_emulator/sample_org.py).
-MANAGEMENT_GROUP = "management_account"
-LOG_GROUP = "log_account"
-MEMBERS_GROUP = "organization_members"
-SUSPENDED_GROUP = "suspended_accounts"
-OUTSIDE_GROUP = "outside_accounts"
-JOB_GROUPS = (MANAGEMENT_GROUP, LOG_GROUP, MEMBERS_GROUP, SUSPENDED_GROUP, OUTSIDE_GROUP)
 ACTIVE = "ACTIVE"
 PLAYBOOK_PYTHON = "{{ ansible_playbook_python }}"
 

@@ -3,6 +3,7 @@ problems that name host, field and Region."""
 
 
 from ansible_collections.radiant.aws_onboarding.plugins.action import inventory_preflight as action
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import inventory_validation as iv
 
 GROUPS = {
     "all": ["management", "log-archive", "member-0001", "outside-01", "localhost"],
@@ -21,7 +22,7 @@ HOSTVARS = {
 
 
 def _args(**overrides):
-    args = dict((name, spec.get("default")) for name, spec in action.ARGUMENT_SPEC.items())
+    args = dict((name, spec.get("default")) for name, spec in iv.preflight_argument_spec().items())
     args.update(regions=["us-east-1", "af-south-1"])
     args.update(overrides)
     return args
@@ -142,3 +143,21 @@ def test_static_settings_read_each_phase_role_as_it_will_run():
         == "a" * 37 + "-cloudtrail-radiantsecurity"  # 64 characters: one too many
     assert problems == ["role guardduty_org: value of guardduty_org_auto_enable must be one of: ALL, NEW, NONE, "
                         "got: ALLL"]
+
+
+def test_the_module_documents_every_option_the_action_plugin_takes():
+    """One argument spec (module_utils/inventory_validation.py) for the module and its action plugin."""
+    import ast
+    import os
+
+    import yaml
+
+    from ansible_collections.radiant.aws_onboarding.plugins.modules import inventory_preflight as module
+
+    tree = ast.parse(open(os.path.splitext(module.__file__)[0] + ".py").read())
+    documentation = next(node.value.value for node in tree.body
+                         if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION")
+    options = yaml.safe_load(documentation)["options"]
+    spec = iv.preflight_argument_spec()
+    assert sorted(options) == sorted(spec)
+    assert all(options[name]["type"] == spec[name]["type"] for name in spec)
