@@ -26,8 +26,12 @@ import copy
 
 try:
     import botocore.config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    # What a botocore call raises: AWS's answer, or botocore's own (endpoint, credentials, validation).
+    AWS_ERRORS = (BotoCoreError, ClientError)
 except ImportError:
-    pass  # reported by AnsibleAWSModule
+    AWS_ERRORS = ()  # reported by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
 

@@ -14,19 +14,13 @@ __metaclass__ = type
 
 import re
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    AWS_ERRORS = (ClientError, BotoCoreError)
-except ImportError:
-    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
-
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
+    AWS_ERRORS,
     arn,
     aws_client,
     error_code,

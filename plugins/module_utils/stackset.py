@@ -20,13 +20,6 @@ __metaclass__ = type
 import time
 import uuid
 
-try:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    AWS_ERRORS = (BotoCoreError, ClientError)
-except ImportError:
-    AWS_ERRORS = ()  # AnsibleAWSModule reports the missing botocore
-
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
@@ -35,6 +28,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     compare_aws_tags,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
+    AWS_ERRORS,
     aws_client,
     error_code,
     error_message,
