@@ -50,6 +50,7 @@ def preflight_argument_spec():
         extra_problems=dict(type="list", elements="str", default=[]),
     )
 
+
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 # GuardDuty's CreateMembers takes any syntactically valid address; this is the usual
 # local@domain.tld shape without whitespace (AWS account root emails are at most 64 chars).

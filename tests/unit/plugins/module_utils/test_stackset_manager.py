@@ -37,8 +37,8 @@ def instance(account, status="CURRENT"):
 
 
 def expect_organization(organizations):
-    organizations.add_response("list_accounts_for_parent", {"Accounts": [{"Id": a, "State": "ACTIVE"}
-                                                                          for a in MEMBERS]}, {"ParentId": "ou-a"})
+    accounts = [{"Id": account, "State": "ACTIVE"} for account in MEMBERS]
+    organizations.add_response("list_accounts_for_parent", {"Accounts": accounts}, {"ParentId": "ou-a"})
     organizations.add_response("list_organizational_units_for_parent", {"OrganizationalUnits": []},
                                {"ParentId": "ou-a"})
     organizations.add_response("describe_organization",
@@ -104,8 +104,8 @@ def test_check_mode_reports_the_missing_instance_and_writes_nothing(aws_module):
         expect_organization(organizations)
         result = ss.run_stackset_module(module)
     assert result["changed"] is True
-    assert [(i["account"], i["status"]) for i in result["instances"]] == [(MEMBERS[0], "CURRENT"),
-                                                                         (MEMBERS[1], "PENDING")]
+    statuses = [(i["account"], i["status"]) for i in result["instances"]]
+    assert statuses == [(MEMBERS[0], "CURRENT"), (MEMBERS[1], "PENDING")]
 
 
 def test_an_operation_started_meanwhile_is_waited_for_and_named(aws_module):
@@ -140,10 +140,9 @@ def test_a_failed_operation_fails_the_module_naming_each_account_and_region(aws_
     for cloudformation, organizations in run(module):
         expect_stack_set(cloudformation, stack_set(), [instance(MEMBERS[0])])
         expect_organization(organizations)
-        expect_operation(cloudformation, "create_stack_instances", {
-            "DeploymentTargets": {"OrganizationalUnitIds": ["ou-a"], "Accounts": [MEMBERS[1]],
-                                  "AccountFilterType": "INTERSECTION"}, "Regions": ["us-east-1"]},
-            status="FAILED", failures=[failure])
+        targets = {"OrganizationalUnitIds": ["ou-a"], "Accounts": [MEMBERS[1]], "AccountFilterType": "INTERSECTION"}
+        expect_operation(cloudformation, "create_stack_instances",
+                         {"DeploymentTargets": targets, "Regions": ["us-east-1"]}, status="FAILED", failures=[failure])
         with pytest.raises(module.Failed) as failed:
             ss.run_stackset_module(module)
     assert "ended FAILED: 222222222222/us-east-1: FAILED (role exists)" in failed.value.result["msg"]
