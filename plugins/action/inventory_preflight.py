@@ -13,6 +13,7 @@ from collections import ChainMap
 from ansible.errors import AnsibleError, AnsibleUndefinedVariable
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import inventory_validation as iv
 
 try:
@@ -204,6 +205,11 @@ class ActionModule(ActionBase):
             layers.append(task_vars)
         context = ChainMap(*(layers + [dict(host_vars), defaults]))
         templar = self._templar.copy_with_new_env(available_variables=context)
+        if not templar.template(context.get("radiant_partition") or ""):
+            # The radiant role reads the caller's partition from STS, after these checks; until then the
+            # phases' ARNs are evaluated in the partition of radiant_aws_region, which the credentials share.
+            region = templar.template(context.get("radiant_aws_region") or "")
+            context.maps.insert(0, {"radiant_partition": aws_calls.partition_for_region(region)})
 
         def values_of(name, role=None):
             if name not in context:

@@ -2,6 +2,8 @@
 problems that name host, field and Region."""
 
 
+import pytest
+
 from ansible_collections.radiant.aws_onboarding.plugins.action import inventory_preflight as action
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import inventory_validation as iv
 
@@ -161,3 +163,20 @@ def test_the_module_documents_every_option_the_action_plugin_takes():
     spec = iv.preflight_argument_spec()
     assert sorted(options) == sorted(spec)
     assert all(options[name]["type"] == spec[name]["type"] for name in spec)
+
+
+@pytest.mark.parametrize("extra, partition", [
+    ({}, "aws"),
+    ({"radiant_aws_region": "cn-north-1"}, "aws-cn"),
+    ({"radiant_partition": "aws-us-gov"}, "aws-us-gov"),
+])
+def test_the_static_check_evaluates_the_phases_arns_before_the_partition_is_read(extra, partition):
+    # radiant_partition is read from STS by the radiant role, after the static checks: until then the
+    # phases' ARNs are built in the partition of radiant_aws_region (or the one the user set).
+    task_vars = dict({"groups": GROUPS, "hostvars": HOSTVARS, "playbook_dir": "/tmp", "radiant_regions": ["us-east-1"],
+                      "radiant_company_name": "acme", "radiant_external_id": "rs-1234"}, **extra)
+    static = _static_action()
+    settings, problems = static._static_settings({"phase_roles": ["radiant_iam"], "bucket_names": {}}, task_vars)
+    assert problems == []
+    topics = static._management_context(["radiant_iam"], task_vars)("radiant_iam_sns_topic_arns", "radiant_iam")
+    assert topics[0].startswith("arn:{0}:sns:".format(partition))
