@@ -13,6 +13,7 @@ from collections import ChainMap
 from ansible.errors import AnsibleError, AnsibleUndefinedVariable
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import inventory_validation as iv
 
 try:
@@ -48,24 +49,6 @@ INVENTORY_PROBLEMS_VARIABLE = "outside_accounts_csv_problems"
 CLOUDTRAIL_BUCKET_SUFFIX = "-cloudtrail-radiantsecurity"
 CLOUDTRAIL_BUCKET_VARIABLES = ("org_trail_bucket_name", "cross_account_logging_bucket_name")
 
-ARGUMENT_SPEC = dict(
-    hosts=dict(type="list", elements="str"),
-    phase_roles=dict(type="list", elements="str"),
-    regions=dict(type="raw"),
-    company_name=dict(type="str"),
-    bucket_names=dict(type="dict", default={}),
-    external_id=dict(type="str", no_log=False),
-    management_account_id=dict(type="str"),
-    log_account_id=dict(type="str"),
-    guardduty_admin_account_id=dict(type="str"),
-    excluded_account_ids=dict(type="list", elements="str", default=[]),
-    caller_account_id=dict(type="str"),
-    credential_errors=dict(type="dict", default={}),
-    region_statuses=dict(type="dict", default={}),
-    member_region_statuses=dict(type="dict", default={}),
-    organization_accounts=dict(type="list", elements="dict"),
-    extra_problems=dict(type="list", elements="str", default=[]),
-)
 HOST_FIELDS = ("aws_account_id", "aws_account_email", "radiant_assume_role_name")
 
 
@@ -125,7 +108,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(argument_spec=iv.preflight_argument_spec())
         task_vars = task_vars or {}
         groups = task_vars.get("groups", {})
         if args["hosts"] is not None:
@@ -225,6 +208,11 @@ class ActionModule(ActionBase):
             layers.append(task_vars)
         context = ChainMap(*(layers + [dict(host_vars), defaults]))
         templar = self._templar.copy_with_new_env(available_variables=context)
+        if not templar.template(context.get("radiant_partition") or ""):
+            # The radiant role reads the caller's partition from STS, after these checks; until then the
+            # phases' ARNs are evaluated in the partition of radiant_aws_region, which the credentials share.
+            region = templar.template(context.get("radiant_aws_region") or "")
+            context.maps.insert(0, {"radiant_partition": aws_calls.partition_for_region(region)})
 
         def values_of(name, role=None):
             if name not in context:

@@ -39,6 +39,10 @@ options:
   management_account_id:
     description: The management account, part of the organization account ARNs.
     type: str
+  partition:
+    description: The partition of the account ARNs (C(radiant_partition)).
+    type: str
+    default: aws
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 """
@@ -60,13 +64,21 @@ _value:
 import csv
 import io
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
+    LOG_GROUP,
+    MANAGEMENT_GROUP,
+    MEMBERS_GROUP,
+    OUTSIDE_GROUP,
+    SUSPENDED_GROUP,
+)
+
 COLUMNS = ("Account ID", "ARN", "Email", "Name", "State", "Joined method", "Joined timestamp")
 # Where the inventory keeps the organization's accounts (the collection's static and dynamic inventories).
-ORGANIZATION_GROUPS = ("management_account", "log_account", "organization_members", "suspended_accounts")
-OUTSIDE_GROUP = "outside_accounts"
+ORGANIZATION_GROUPS = (MANAGEMENT_GROUP, LOG_GROUP, MEMBERS_GROUP, SUSPENDED_GROUP)
 
 
-def accounts_csv(account_ids, hostvars, groups, organization_id="", management_account_id=""):
+def accounts_csv(account_ids, hostvars, groups, organization_id="", management_account_id="", partition="aws"):
     known = {}
     for group in ORGANIZATION_GROUPS + (OUTSIDE_GROUP,):
         for host in (groups or {}).get(group) or []:
@@ -80,7 +92,8 @@ def accounts_csv(account_ids, hostvars, groups, organization_id="", management_a
     for account_id in (str(account) for account in account_ids or []):
         group, variables = known.get(account_id, ("", {}))
         inside = group in ORGANIZATION_GROUPS
-        arn = ("arn:aws:organizations::{0}:account/{1}/{2}".format(management_account_id, organization_id, account_id)
+        arn = (aws_calls.arn(partition, "organizations", "", management_account_id,
+                             "account/{0}/{1}".format(organization_id, account_id))
                if inside and organization_id and management_account_id else "")
         state = (variables.get("aws_account_status") or "ACTIVE") if inside else ""
         writer.writerow((account_id, arn, variables.get("aws_account_email") or "",

@@ -139,19 +139,19 @@ except ImportError:  # AWSInventoryBase reports a missing botocore itself
     BotoCoreError = ClientError = Exception
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY, retry_config
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
+    JOB_GROUPS,
+    LOG_GROUP,
+    MANAGEMENT_GROUP,
+    MEMBERS_GROUP,
+    SUSPENDED_GROUP,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
     read_organization,
 )
 
-# Group names shared with the static inventory (tests/emulator/radiant_emulator/sample_org.py).
-MANAGEMENT_GROUP = "management_account"
-LOG_GROUP = "log_account"
-MEMBERS_GROUP = "organization_members"
-SUSPENDED_GROUP = "suspended_accounts"
-OUTSIDE_GROUP = "outside_accounts"
-JOB_GROUPS = (MANAGEMENT_GROUP, LOG_GROUP, MEMBERS_GROUP, SUSPENDED_GROUP, OUTSIDE_GROUP)
 ACTIVE = "ACTIVE"
 PLAYBOOK_PYTHON = "{{ ansible_playbook_python }}"
 
@@ -262,8 +262,7 @@ class InventoryModule(AWSInventoryBase):
         }
 
     def _read(self):
-        client = self.client("organizations", region=self.region or "us-east-1",
-                             retry_decorator=AWS_RETRY, config=retry_config())
+        client = aws_client(self, "organizations", region=self.region or "us-east-1")
         try:
             return read_organization(client)
         except OrganizationsError as error:

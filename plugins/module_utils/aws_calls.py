@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""How this collection calls AWS, written once: the retry policy, clients, pagination, error codes.
+"""How this collection calls AWS, written once: the retry policy, clients, pagination, error codes,
+and ARNs and service principals in the caller's partition.
 
 Two layers, one policy:
 
@@ -25,8 +26,12 @@ import copy
 
 try:
     import botocore.config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    # What a botocore call raises: AWS's answer, or botocore's own (endpoint, credentials, validation).
+    AWS_ERRORS = (BotoCoreError, ClientError)
 except ImportError:
-    pass  # reported by AnsibleAWSModule
+    AWS_ERRORS = ()  # reported by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
 
@@ -71,7 +76,8 @@ def botocore_config(overrides=None):
 
 
 def aws_client(module, service, **params):
-    """A client of an AnsibleAWSModule with the retry policy (call with ``aws_retry=True``).
+    """A client of an AnsibleAWSModule (or amazon.aws inventory plugin) with the retry policy
+    (call with ``aws_retry=True``).
 
     The module's own ``aws_config`` is merged over RETRY_CONFIG by amazon.aws.
     """
@@ -85,12 +91,21 @@ def retrying(client):
     return RetryingBotoClientWrapper(client, AWS_RETRY)
 
 
-def error_code(error):
-    """AWS's error code of a botocore ClientError ("" for anything else)."""
+def _error_field(error, field):
     response = getattr(error, "response", None)
     if not isinstance(response, dict):
         return ""
-    return (response.get("Error") or {}).get("Code", "") or ""
+    return str((response.get("Error") or {}).get(field, "") or "")
+
+
+def error_code(error):
+    """AWS's error code of a botocore ClientError ("" for anything else)."""
+    return _error_field(error, "Code")
+
+
+def error_message(error):
+    """AWS's error message of a botocore ClientError ("" for anything else)."""
+    return _error_field(error, "Message")
 
 
 def pages(client, operation, input_token="NextToken", output_token="NextToken", **params):
@@ -116,3 +131,55 @@ def paginate(client, operation, result_key, **params):
     for page in pages(client, operation, **params):
         items.extend(page.get(result_key) or [])
     return items
+
+
+# -- partitions and ARNs -------------------------------------------------------------------
+# An account lives in one partition (aws, aws-us-gov, aws-cn, ...) and every ARN names it
+# (AWS General Reference, "Amazon Resource Names (ARNs)"; docs.amazonaws.cn, "ARNs for Amazon
+# Web Services in China": arn:aws-cn). Roles and resource policies trust only principals of
+# their own partition, so the partition comes from the caller's identity, never a constant.
+PARTITIONS = ("aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b")
+# Region name prefixes of the partitions other than aws (botocore's endpoints.json, regionRegex).
+_REGION_PREFIXES = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"), ("us-isob-", "aws-iso-b"), ("us-iso-", "aws-iso"))
+
+
+def partition_for_region(region):
+    """The partition of a Region name (``aws`` for the commercial Regions and for none)."""
+    for prefix, partition in _REGION_PREFIXES:
+        if (region or "").startswith(prefix):
+            return partition
+    return "aws"
+
+
+def partition_of_arn(arn_text):
+    """The partition an ARN names, e.g. the caller's from STS GetCallerIdentity's ``Arn``."""
+    parts = (arn_text or "").split(":")
+    if len(parts) < 6 or parts[0] != "arn" or parts[1] not in PARTITIONS:
+        raise ValueError("not an ARN with a known partition: {0!r}".format(arn_text))
+    return parts[1]
+
+
+def caller_partition(sts_client):
+    """The partition of the account ``sts_client``'s credentials belong to (one GetCallerIdentity)."""
+    return partition_of_arn(retrying(sts_client).get_caller_identity(aws_retry=True)["Arn"])
+
+
+def arn(partition, service, region, account, resource):
+    """``arn:partition:service:region:account:resource``; region and account may be "" (S3, IAM)."""
+    if partition not in PARTITIONS:
+        raise ValueError("unknown partition {0!r}; one of {1}".format(partition, ", ".join(PARTITIONS)))
+    return "arn:{0}:{1}:{2}:{3}:{4}".format(partition, service, region or "", account or "", resource)
+
+
+def service_principal(service, partition="aws"):
+    """The service principal of ``service`` (``cloudtrail``, ``s3``, ``sns``, ``guardduty``,
+    ``member.org.stacksets.cloudformation``, ...) in ``partition``.
+
+    The services this collection names use ``<service>.amazonaws.com`` in every partition, China
+    included (docs.amazonaws.cn: CloudTrail's "Amazon S3 bucket policy for CloudTrail" and the
+    trust policies of its IAM guide name ``*.amazonaws.com``); the partition is checked so that a
+    caller cannot build a principal for a partition this collection does not know.
+    """
+    if partition not in PARTITIONS:
+        raise ValueError("unknown partition {0!r}; one of {1}".format(partition, ", ".join(PARTITIONS)))
+    return "{0}.amazonaws.com".format(service)

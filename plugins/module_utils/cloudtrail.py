@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""CloudTrail trail logic: desired settings, advanced event selectors, comparison, errors.
+"""CloudTrail trail logic: desired settings, advanced event selectors, comparison, errors, and
+the cloudtrail_trail module's whole run (TrailManager, run_trail_module).
 
-Everything here is pure (no AWS call) except the small ``read_*`` helpers, which take a
-boto3 client wrapped by AnsibleAWSModule (``aws_retry=True``).
+Everything above TrailManager is pure (no AWS call) except the small ``read_*`` helpers, which
+take a retry-wrapped client (``aws_retry=True``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,8 +14,20 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+    compare_aws_tags,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
+    AWS_ERRORS,
+    arn,
+    aws_client,
+    error_code,
+    partition_for_region,
+    service_principal,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 
 MANAGEMENT_EVENT_MODES = ("all", "read", "write", "none")
 # AdvancedFieldSelector operators (CloudTrail API reference, AdvancedFieldSelector).
@@ -39,25 +52,11 @@ TRAIL_SETTINGS = (
 CLEARABLE_SETTINGS = ("S3KeyPrefix", "SnsTopicName", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn", "KmsKeyId")
 
 
-def partition_for_region(region):
-    """The ARN partition of a region name."""
-    region = region or ""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    return "aws"
-
-
 def s3_object_arn_prefix(bucket_or_arn, partition="aws"):
     """An S3 object ARN prefix for a bucket name (every object in it) or an ARN prefix as given."""
     if bucket_or_arn.startswith("arn:"):
         return bucket_or_arn
-    return "arn:{0}:s3:::{1}/".format(partition, bucket_or_arn.strip("/"))
+    return arn(partition, "s3", "", "", bucket_or_arn.strip("/") + "/")
 
 
 def build_advanced_event_selectors(management_events, s3_data_events, partition="aws"):
@@ -311,8 +310,10 @@ def read_event_selectors(client, name_or_arn):
 def read_tags(client, trail_arn):
     try:
         response = client.list_tags(ResourceIdList=[trail_arn], aws_retry=True)
-    except is_boto3_error_code(["CloudTrailARNInvalidException", "ResourceNotFoundException"]):
-        return {}
+    except AWS_ERRORS as error:
+        if error_code(error) in ("CloudTrailARNInvalidException", "ResourceNotFoundException"):
+            return {}
+        raise
     for entry in response.get("ResourceTagList", []):
         if entry.get("ResourceId") == trail_arn:
             return boto3_tag_list_to_ansible_dict(entry.get("TagsList") or [])
@@ -333,22 +334,20 @@ def explain_trail_error(code, context):
     prefix = context.get("prefix") or ""
     prefix = prefix.rstrip("/") + "/" if prefix else ""
     account = context.get("account_id") or "<account id>"
-    trail_arn = context.get("trail_arn") or "arn:{0}:cloudtrail:<region>:{1}:trail/{2}".format(
-        partition, account, context.get("trail_name") or "<name>"
+    trail_arn = context.get("trail_arn") or arn(
+        partition, "cloudtrail", "<region>", account, "trail/{0}".format(context.get("trail_name") or "<name>")
     )
     if code == "InsufficientS3BucketPolicyException":
-        paths = ["arn:{0}:s3:::{1}/{2}AWSLogs/{3}/*".format(partition, bucket, prefix, account)]
+        paths = [arn(partition, "s3", "", "", "{0}/{1}AWSLogs/{2}/*".format(bucket, prefix, account))]
         if context.get("is_organization_trail"):
-            paths.append(
-                "arn:{0}:s3:::{1}/{2}AWSLogs/{3}/*".format(
-                    partition, bucket, prefix, context.get("organization_id") or "<o-organization id>"
-                )
-            )
+            paths.append(arn(partition, "s3", "", "", "{0}/{1}AWSLogs/{2}/*".format(
+                bucket, prefix, context.get("organization_id") or "<o-organization id>")))
         message = (
             "CloudTrail cannot write to S3 bucket '{0}': its bucket policy must allow the service principal "
-            "cloudtrail.amazonaws.com s3:GetBucketAcl on arn:{1}:s3:::{0} and s3:PutObject on {2}, with "
+            "{4} s3:GetBucketAcl on {1} and s3:PutObject on {2}, with "
             "s3:x-amz-acl = bucket-owner-full-control and aws:SourceArn = {3}."
-        ).format(bucket, partition, " and ".join(paths), trail_arn)
+        ).format(bucket, arn(partition, "s3", "", "", bucket), " and ".join(paths), trail_arn,
+                 service_principal("cloudtrail", partition))
         if context.get("is_organization_trail"):
             message += (
                 " An organization trail also writes every member account's logs under the organization id "
@@ -376,8 +375,8 @@ def explain_trail_error(code, context):
         return (
             "CloudTrail cannot use KMS key '{0}': its key policy must allow the service principal "
             "cloudtrail.amazonaws.com kms:GenerateDataKey* (with kms:EncryptionContext:aws:cloudtrail:arn = "
-            "arn:{1}:cloudtrail:*:{2}:trail/* and aws:SourceArn = {3}) and kms:DescribeKey."
-        ).format(context.get("kms_key_id") or "<key>", partition, account, trail_arn)
+            "{1} and aws:SourceArn = {2}) and kms:DescribeKey."
+        ).format(context.get("kms_key_id") or "<key>", arn(partition, "cloudtrail", "*", account, "trail/*"), trail_arn)
     if code == "S3BucketDoesNotExistException":
         return "S3 bucket '{0}' does not exist: create it and its policy first (this module never creates one).".format(
             bucket
@@ -404,3 +403,299 @@ def explain_trail_error(code, context):
     if code == "InvalidHomeRegionException":
         return "Trail '{0}' must be changed from its home region.".format(context.get("trail_name") or trail_arn)
     return None
+
+
+# -- the cloudtrail_trail module ------------------------------------------------------------
+
+
+class TrailManager:
+    """One cloudtrail_trail run: reads the trail, then creates, updates or deletes it."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.client = aws_client(module, "cloudtrail")
+        self.partition = partition_for_region(module.region)
+        self.ref = self.params["trail_arn"] or self.params["name"]
+        self.changed = False
+        self.current_advanced = None
+        self._caller_account = None
+
+    # -- reads -------------------------------------------------------------------------
+    def read(self):
+        """(trail, view) of the trail as it is, or (None, {})."""
+        try:
+            trails = find_trails(self.client, self.ref)
+            owner = self.caller_account() if needs_owner_check(trails, self.ref) else None
+            trail = pick_trail(trails, self.ref, owner)
+            if trail is None:
+                return None, {}
+            home = trail.get("HomeRegion")
+            if home and home != self.module.region:
+                self.client = aws_client(self.module, "cloudtrail", region=home)
+            is_logging = read_is_logging(self.client, self.ref)
+            advanced, basic = read_event_selectors(self.client, self.ref)
+            self.current_advanced = advanced
+            tags = read_tags(self.client, trail["TrailARN"])
+        except AWS_ERRORS as e:
+            self.module.fail_json_aws(e, msg="Failed to read trail {0}".format(self.ref))
+        return trail, trail_view(trail, is_logging, advanced, basic, tags)
+
+    def caller_account(self):
+        if self._caller_account is None:
+            try:
+                sts = aws_client(self.module, "sts")
+                self._caller_account = sts.get_caller_identity(aws_retry=True)["Account"]
+            except AWS_ERRORS:
+                self._caller_account = ""
+        return self._caller_account
+
+    def organization_id(self):
+        try:
+            organizations = aws_client(self.module, "organizations")
+            return organizations.describe_organization(aws_retry=True)["Organization"]["Id"]
+        except AWS_ERRORS:
+            return None
+
+    def resolved_kms_key_arn(self, current_key):
+        """The ARN the user's kms_key_id names (a read; check mode may call it)."""
+        wanted = self.params["kms_key_id"]
+        if not wanted or wanted == current_key:
+            return None
+        try:
+            kms = aws_client(self.module, "kms", region=self.client.meta.region_name)
+            return kms.describe_key(KeyId=wanted, aws_retry=True)["KeyMetadata"]["Arn"]
+        except AWS_ERRORS:
+            return None  # CloudTrail will say what is wrong with the key
+
+    # -- desired ----------------------------------------------------------------------
+    def desired_selectors(self):
+        """(advanced selectors or None when unmanaged, whether names are compared)."""
+        if self.params["advanced_event_selectors"] is not None:
+            selectors = advanced_selectors_from_options(self.params["advanced_event_selectors"])
+            return selectors, any(s.get("Name") for s in selectors)
+        management = self.params["management_events"]
+        s3_events = self.params["s3_data_events"]
+        if management is None and s3_events is None:
+            return None, False
+        if s3_events is not None and [item.lower() for item in s3_events] == ["all"]:
+            s3_events = "all"
+        selectors = build_advanced_event_selectors(management, s3_events, self.partition)
+        if not selectors:
+            self.module.fail_json(
+                msg="management_events=none and no s3_data_events would log nothing: give at least one of them."
+            )
+        return selectors, False
+
+    # -- errors -----------------------------------------------------------------------
+    def fail(self, error, action, trail_arn=None):
+        code = error_code(error)
+        is_org = self.params["is_organization_trail"]
+        context = {
+            "trail_name": self.params["name"] or (self.ref.rsplit("/", 1)[-1] if self.ref else None),
+            "trail_arn": trail_arn,
+            "bucket": self.params["s3_bucket_name"],
+            "prefix": self.params["s3_key_prefix"],
+            "account_id": self.caller_account(),
+            "is_organization_trail": is_org,
+            "organization_id": self.organization_id() if is_org and code == "InsufficientS3BucketPolicyException"
+            else None,
+            "kms_key_id": self.params["kms_key_id"],
+            "sns_topic": self.params["sns_topic_name"],
+            "partition": self.partition,
+        }
+        advice = explain_trail_error(code, context)
+        message = "Failed to {0} trail {1}".format(action, self.ref)
+        if advice:
+            message = "{0}: {1}".format(message, advice.rstrip("."))
+        self.module.fail_json_aws(error, msg=message)
+
+    # -- present ----------------------------------------------------------------------
+    def create(self):
+        name = self.params["name"] or self.ref.rsplit("/", 1)[-1]
+        if not self.params["s3_bucket_name"]:
+            self.module.fail_json(msg="s3_bucket_name is required to create trail {0}".format(name))
+        request = dict((k, v) for k, v in desired_trail_settings(self.params).items() if v != "")
+        request["Name"] = name
+        if self.params["tags"]:
+            request["TagsList"] = ansible_dict_to_boto3_tag_list(self.params["tags"])
+        selectors, _names = self.desired_selectors()
+        self.changed = True
+        if self.module.check_mode:
+            return self.predicted_new_view(name, selectors)
+        try:
+            created = self.client.create_trail(aws_retry=True, **request)
+        except AWS_ERRORS as e:
+            self.fail(e, "create", self.predicted_arn(name))
+        self.ref = self.params["trail_arn"] or name
+        if self.params["trail_arn"] and created.get("TrailARN") != self.params["trail_arn"]:
+            self.ref = created.get("TrailARN") or name
+        try:
+            if selectors is not None:
+                self.client.put_event_selectors(TrailName=self.ref, AdvancedEventSelectors=selectors, aws_retry=True)
+            if self.params["enable_logging"]:
+                self.client.start_logging(Name=self.ref, aws_retry=True)
+        except AWS_ERRORS as e:
+            self.fail(e, "configure", created.get("TrailARN"))
+        return self.read()[1]
+
+    def predicted_arn(self, name):
+        """The ARN CloudTrail gives a new trail ``name`` of the caller in this Region."""
+        return arn(self.partition, "cloudtrail", self.module.region, self.caller_account(), "trail/" + name)
+
+    def predicted_new_view(self, name, selectors):
+        trail = {"Name": name, "HomeRegion": self.module.region}
+        trail["TrailARN"] = self.predicted_arn(name)
+        defaults = {"IncludeGlobalServiceEvents": True, "IsMultiRegionTrail": False, "LogFileValidationEnabled": False,
+                    "IsOrganizationTrail": False}
+        trail.update(defaults)
+        view = apply_updates_to_view(trail_view(trail), desired_trail_settings(self.params))
+        view["is_logging"] = self.params["enable_logging"]
+        view["tags"] = self.params["tags"] or {}
+        if selectors is not None:
+            view["advanced_event_selectors"] = snake_selectors(selectors)
+        return view
+
+    def update(self, trail, before):
+        after = dict(before)
+        desired = desired_trail_settings(self.params)
+        updates = trail_updates(trail, desired, self.resolved_kms_key_arn(trail.get("KmsKeyId")))
+        selectors, compare_names = self.desired_selectors()
+        put_selectors = selectors is not None and not selectors_equal(
+            self.current_advanced, selectors, compare_names
+        )
+        logging_change = self.params["enable_logging"] != before["is_logging"]
+        tags_to_set, tags_to_unset = {}, []
+        if self.params["tags"] is not None:
+            tags_to_set, tags_to_unset = compare_aws_tags(
+                before["tags"], self.params["tags"], self.params["purge_tags"]
+            )
+
+        if updates:
+            after = apply_updates_to_view(after, updates)
+        if put_selectors:
+            after["advanced_event_selectors"] = snake_selectors(selectors)
+            after["event_selectors"] = []
+        if logging_change:
+            after["is_logging"] = self.params["enable_logging"]
+        if tags_to_set or tags_to_unset:
+            tags = dict((k, v) for k, v in before["tags"].items() if k not in tags_to_unset)
+            tags.update(tags_to_set)
+            after["tags"] = tags
+        self.changed = bool(updates or put_selectors or logging_change or tags_to_set or tags_to_unset)
+        if not self.changed or self.module.check_mode:
+            return after
+
+        arn = trail["TrailARN"]
+        try:
+            if updates:
+                self.client.update_trail(Name=self.ref, aws_retry=True, **updates)
+            if put_selectors:
+                self.client.put_event_selectors(TrailName=self.ref, AdvancedEventSelectors=selectors, aws_retry=True)
+            if logging_change and self.params["enable_logging"]:
+                self.client.start_logging(Name=self.ref, aws_retry=True)
+            elif logging_change:
+                self.client.stop_logging(Name=self.ref, aws_retry=True)
+            if tags_to_unset:
+                self.client.remove_tags(
+                    ResourceId=arn,
+                    TagsList=[{"Key": key, "Value": before["tags"][key]} for key in tags_to_unset],
+                    aws_retry=True,
+                )
+            if tags_to_set:
+                self.client.add_tags(ResourceId=arn, TagsList=ansible_dict_to_boto3_tag_list(tags_to_set),
+                                     aws_retry=True)
+        except AWS_ERRORS as e:
+            self.fail(e, "update", arn)
+        return self.read()[1]
+
+    # -- absent -----------------------------------------------------------------------
+    def delete(self, trail):
+        self.changed = True
+        if self.module.check_mode:
+            return
+        try:
+            self.client.delete_trail(Name=self.ref, aws_retry=True)
+        except AWS_ERRORS as e:
+            if error_code(e) == "TrailNotFoundException":
+                self.changed = False
+                return
+            self.fail(e, "delete", trail["TrailARN"])
+
+
+_FIELD_SELECTOR_SPEC = dict(
+    field=dict(type="str", required=True),
+    equals=dict(type="list", elements="str"),
+    starts_with=dict(type="list", elements="str"),
+    ends_with=dict(type="list", elements="str"),
+    not_equals=dict(type="list", elements="str"),
+    not_starts_with=dict(type="list", elements="str"),
+    not_ends_with=dict(type="list", elements="str"),
+)
+
+
+def trail_argument_spec():
+    """The cloudtrail_trail module's options (a fresh dict each call)."""
+    return dict(
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        name=dict(type="str"),
+        trail_arn=dict(type="str"),
+        s3_bucket_name=dict(type="str"),
+        s3_key_prefix=dict(type="str", no_log=False),
+        sns_topic_name=dict(type="str"),
+        include_global_service_events=dict(type="bool"),
+        is_multi_region_trail=dict(type="bool"),
+        enable_log_file_validation=dict(type="bool"),
+        is_organization_trail=dict(type="bool"),
+        kms_key_id=dict(type="str", no_log=False),
+        cloudwatch_logs_log_group_arn=dict(type="str"),
+        cloudwatch_logs_role_arn=dict(type="str"),
+        enable_logging=dict(type="bool", default=True),
+        management_events=dict(type="str", choices=list(MANAGEMENT_EVENT_MODES)),
+        s3_data_events=dict(type="list", elements="str"),
+        advanced_event_selectors=dict(
+            type="list",
+            elements="dict",
+            options=dict(
+                name=dict(type="str"),
+                field_selectors=dict(type="list", elements="dict", required=True, options=_FIELD_SELECTOR_SPEC),
+            ),
+        ),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+    )
+
+
+# The module's option rules, beside its argument spec.
+TRAIL_OPTION_RULES = dict(
+    required_one_of=[("name", "trail_arn")],
+    required_together=[("cloudwatch_logs_log_group_arn", "cloudwatch_logs_role_arn")],
+    mutually_exclusive=[
+        ("advanced_event_selectors", "management_events"),
+        ("advanced_event_selectors", "s3_data_events"),
+    ],
+)
+
+
+def run_trail_module(module):
+    """The cloudtrail_trail module's result for ``module`` (an AnsibleAWSModule with
+    trail_argument_spec()); fails the module on bad input or an AWS error."""
+    name, arn = module.params["name"], module.params["trail_arn"]
+    if name and arn and arn.rsplit("/", 1)[-1] != name:
+        module.fail_json(msg="name {0} and trail_arn {1} name different trails".format(name, arn))
+
+    manager = TrailManager(module)
+    trail, before = manager.read()
+    if module.params["state"] == "absent":
+        if trail is not None:
+            manager.delete(trail)
+        after = {}
+    elif trail is None:
+        after = manager.create()
+    else:
+        after = manager.update(trail, before)
+
+    result = dict(changed=manager.changed, trail=after)
+    if module._diff:
+        result["diff"] = diff_of(before, after)
+    return result

@@ -49,6 +49,18 @@ def wait_for(fetch, ready, timeout=120, delay=2, description="the resource", sle
         sleep(delay)
 
 
+WAIT_TIMEOUT = 120
+
+
+def wait_argument_spec(timeout=WAIT_TIMEOUT, switch=True):
+    """The argument spec of the wait options (doc fragment radiant.aws_onboarding.wait, or its
+    TIMEOUT part when ``switch`` is false: the module always waits, up to ``timeout`` seconds)."""
+    spec = {"wait_timeout": dict(type="int", default=timeout)}
+    if switch:
+        spec["wait"] = dict(type="bool", default=True)
+    return spec
+
+
 def diff_of(before, after, before_header=None, after_header=None):
     """The dict Ansible expects in ``diff``: before/after, optionally with headers."""
     diff = {"before": before, "after": after}

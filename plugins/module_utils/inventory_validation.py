@@ -26,6 +26,31 @@ SUSPENDED_GROUP = "suspended_accounts"
 OUTSIDE_GROUP = "outside_accounts"
 JOB_GROUPS = (MANAGEMENT_GROUP, LOG_GROUP, MEMBERS_GROUP, SUSPENDED_GROUP, OUTSIDE_GROUP)
 
+
+def preflight_argument_spec():
+    """The inventory_preflight options: the module documents them, the action plugin of the same
+    name validates its arguments with them (a fresh dict each call)."""
+    return dict(
+        hosts=dict(type="list", elements="str"),
+        phase_roles=dict(type="list", elements="str"),
+        # A list, or null when the Regions are to be discovered; checked entry by entry, naming each.
+        regions=dict(type="raw"),
+        company_name=dict(type="str"),
+        bucket_names=dict(type="dict", default={}),
+        external_id=dict(type="str", no_log=False),
+        management_account_id=dict(type="str"),
+        log_account_id=dict(type="str"),
+        guardduty_admin_account_id=dict(type="str"),
+        excluded_account_ids=dict(type="list", elements="str", default=[]),
+        caller_account_id=dict(type="str"),
+        credential_errors=dict(type="dict", default={}),
+        region_statuses=dict(type="dict", default={}),
+        member_region_statuses=dict(type="dict", default={}),
+        organization_accounts=dict(type="list", elements="dict"),
+        extra_problems=dict(type="list", elements="str", default=[]),
+    )
+
+
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 # GuardDuty's CreateMembers takes any syntactically valid address; this is the usual
 # local@domain.tld shape without whitespace (AWS account root emails are at most 64 chars).

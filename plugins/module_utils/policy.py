@@ -21,7 +21,7 @@ import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import arn, error_code
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
     bucket_owner_params,
     is_owner_mismatch,
@@ -52,7 +52,6 @@ POLICY_STATEMENT_LIMITS = {SNS_TOPIC: 100}
 STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource",
                   "Condition")
 DEFAULT_VERSION = "2012-10-17"
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 class PolicyError(Exception):
@@ -149,12 +148,15 @@ def _as_sorted_strings(value, lower=False):
     return sorted(result)
 
 
+_ROOT_ARN = re.compile(r"^arn:[a-z-]+:iam::(\d{12}):root$")
+
+
 def _canonical_principal_id(value):
-    # A bare account id and its root ARN name the same principal; AWS stores the ARN form.
+    # A bare account id and its root ARN name the same principal; AWS stores the ARN form, in the
+    # account's partition, so both compare as the account id.
     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
-    if _ACCOUNT_ID.match(value):
-        return "arn:aws:iam::{0}:root".format(value)
-    return value
+    root = _ROOT_ARN.match(value)
+    return root.group(1) if root else value
 
 
 def _normalize_principal(principal):
@@ -365,11 +367,12 @@ def region_of(resource_type, resource):
 class ResourcePolicyStore:
     """Read, write and delete the policy of one resource through a boto3 client.
 
-    ``client`` comes from aws_calls.aws_client (the retry policy).
+    ``client`` comes from aws_calls.aws_client (the retry policy); ``partition`` is its account's.
     """
 
-    def __init__(self, client, resource_type, resource, expected_owner=None):
+    def __init__(self, client, resource_type, resource, expected_owner=None, partition="aws"):
         self.client = client
+        self.partition = partition
         self.resource_type = resource_type
         self.resource = resource
         self.arn = None
@@ -402,7 +405,7 @@ class ResourcePolicyStore:
     def _read_bucket(self):
         from botocore.exceptions import ClientError
 
-        self.arn = "arn:aws:s3:::{0}".format(self.resource)
+        self.arn = arn(self.partition, "s3", "", "", self.resource)
         try:
             response = self.client.get_bucket_policy(aws_retry=True, Bucket=self.resource, **self.owner_params)
         except ClientError as error:

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import arn, service_principal
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
     KMS_KEY,
     POLICY_SIZE_LIMITS,
@@ -21,6 +22,9 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy impo
     policy_size,
 )
 
+# Radiant's own session, as Radiant specifies it: Radiant's account is in the aws partition, so this
+# ARN stays arn:aws whatever the customer's partition (roles trust principals of their own partition
+# only, so an aws-us-gov or aws-cn account needs a principal Radiant gives for that partition).
 RADIANT_PRINCIPAL = "arn:aws:sts::649384204969:assumed-role/tenant-aws-access-role/radiant-security"
 MAIN_ROLE_NAME = "radiant-aws-access-role"
 API_ROLE_NAME = "radiant-aws-api-access-role"
@@ -97,39 +101,33 @@ _IAM_READ_ACTIONS = [
     "iam:ListUsers",
     "iam:ListVirtualMFADevices",
 ]
-_IAM_READ_RESOURCES = [
-    "arn:aws:iam::*:role/*",
-    "arn:aws:iam::*:saml-provider/*",
-    "arn:aws:iam::*:instance-profile/*",
-    "arn:aws:iam::*:user/*",
-    "arn:aws:iam::*:group/*",
-    "arn:aws:iam::*:policy/*",
-]
+_IAM_READ_RESOURCE_TYPES = ["role", "saml-provider", "instance-profile", "user", "group", "policy"]
 
 
 def _document(statements):
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
-def _read_only_statements(account_sid, account_resource):
+def _read_only_statements(account_sid, account_resource, partition):
+    iam_resources = [arn(partition, "iam", "", "*", kind + "/*") for kind in _IAM_READ_RESOURCE_TYPES]
     return [
         {"Sid": "S3Api", "Effect": "Allow", "Action": list(_S3_READ_ACTIONS),
-         "Resource": ["arn:aws:s3:::*", "arn:aws:s3:::*/*"]},
+         "Resource": [arn(partition, "s3", "", "", "*"), arn(partition, "s3", "", "", "*/*")]},
         {"Sid": "EC2Api", "Effect": "Allow", "Action": list(_EC2_READ_ACTIONS), "Resource": ["*"]},
         {"Sid": "GuarddutyApi", "Effect": "Allow", "Action": ["guardduty:ListFindings", "guardduty:GetFindings"],
          "Resource": ["arn:*:guardduty:*:*:*"]},
-        {"Sid": "IAMApi", "Effect": "Allow", "Action": list(_IAM_READ_ACTIONS), "Resource": list(_IAM_READ_RESOURCES)},
+        {"Sid": "IAMApi", "Effect": "Allow", "Action": list(_IAM_READ_ACTIONS), "Resource": iam_resources},
         {"Sid": account_sid, "Effect": "Allow", "Action": ["account:GetAccountInformation"],
          "Resource": copy.deepcopy(account_resource)},
     ]
 
 
-def api_access_policy():
+def api_access_policy(partition="aws"):
     """The policy (docs/requirements.md#api-access-role) for ``radiant-aws-api-access-role`` in every account."""
-    return _document(_read_only_statements("AccountApi", ["*"]))
+    return _document(_read_only_statements("AccountApi", ["*"], partition))
 
 
-def main_access_policy(sns_topic_arns=None, kms_key_arns=None):
+def main_access_policy(sns_topic_arns=None, kms_key_arns=None, partition="aws"):
     """The policy (docs/requirements.md#main-account-role) for ``radiant-aws-access-role`` in the main account.
 
     The read-only statements of docs/requirements.md#read-only-policy plus the permission table's
@@ -141,7 +139,7 @@ def main_access_policy(sns_topic_arns=None, kms_key_arns=None):
     refused by that trust, so the grant could never be used (IAM user guide, "Cross-account
     policy evaluation logic": the trust policy must allow the caller).
     """
-    statements = _read_only_statements("Account", "*")
+    statements = _read_only_statements("Account", "*", partition)
     topics = sorted(set(sns_topic_arns or []))
     if topics:
         statements.append({
@@ -180,7 +178,7 @@ def _join_prefix(prefix, path):
 
 
 def cloudtrail_bucket_statements(bucket, trail_arn, management_account_id, organization_id=None, prefix=None,
-                                 source_account_ids=None):
+                                 source_account_ids=None, partition="aws"):
     """CloudTrail's bucket policy (CloudTrail user guide, "Amazon S3 bucket policy for CloudTrail"
     and "Create a bucket policy for an organization trail").
 
@@ -189,18 +187,18 @@ def cloudtrail_bucket_statements(bucket, trail_arn, management_account_id, organ
     ``source_account_ids`` adds the per-account paths of docs/requirements.md#cross-account-cloudtrail
     for trails of accounts outside the organization writing into the same bucket.
     """
-    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    bucket_arn = arn(partition, "s3", "", "", bucket)
     statements = [{
         "Sid": "AWSCloudTrailAclCheck20150319",
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:GetBucketAcl",
         "Resource": bucket_arn,
         "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
     }, {
         "Sid": "AWSCloudTrailWrite20150319",
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:PutObject",
         "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(management_account_id))),
         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
@@ -209,7 +207,7 @@ def cloudtrail_bucket_statements(bucket, trail_arn, management_account_id, organ
         statements.append({
             "Sid": "AWSCloudTrailOrganizationWrite20150319",
             "Effect": "Allow",
-            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Principal": {"Service": service_principal("cloudtrail", partition)},
             "Action": "s3:PutObject",
             "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(organization_id))),
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}},
@@ -217,14 +215,14 @@ def cloudtrail_bucket_statements(bucket, trail_arn, management_account_id, organ
     return statements
 
 
-def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_ids=None):
+def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_ids=None, partition="aws"):
     """CloudTrail's KMS key policy (CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail")."""
-    trail_context = "arn:aws:cloudtrail:*:{0}:trail/*".format(management_account_id)
+    trail_context = arn(partition, "cloudtrail", "*", management_account_id, "trail/*")
     readers = sorted(set(reader_account_ids or [management_account_id]))
     return [{
         "Sid": "AllowCloudTrailToEncryptLogs",
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "kms:GenerateDataKey*",
         "Resource": "*",
         "Condition": {
@@ -234,7 +232,7 @@ def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_i
     }, {
         "Sid": "AllowCloudTrailToDescribeKey",
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "kms:DescribeKey",
         "Resource": "*",
     }, {
@@ -250,7 +248,7 @@ def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_i
     }]
 
 
-def cloudtrail_topic_statements(topic_arn, trail_arn, sid="AWSCloudTrailSNSPolicy20150319"):
+def cloudtrail_topic_statements(topic_arn, trail_arn, sid="AWSCloudTrailSNSPolicy20150319", partition="aws"):
     """CloudTrail's SNS topic policy (CloudTrail user guide, "Amazon SNS topic policy for CloudTrail"):
     one statement per trail, limited to it by aws:SourceArn, so trails of other accounts (accounts outside
     the organization, docs/requirements.md#cross-account-cloudtrail) publish to the same topic each under a
@@ -258,18 +256,18 @@ def cloudtrail_topic_statements(topic_arn, trail_arn, sid="AWSCloudTrailSNSPolic
     return [{
         "Sid": sid,
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "SNS:Publish",
         "Resource": topic_arn,
         "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
     }]
 
 
-def guardduty_service_principal(region, opt_in_regions=()):
+def guardduty_service_principal(region, opt_in_regions=(), partition="aws"):
     """Opt-in regions use GuardDuty's regional principal (GuardDuty user guide, "Exporting findings")."""
     if region in opt_in_regions:
-        return "guardduty.{0}.amazonaws.com".format(region)
-    return "guardduty.amazonaws.com"
+        return service_principal("guardduty." + region, partition)
+    return service_principal("guardduty", partition)
 
 
 def _one_or_many(values):
@@ -281,7 +279,7 @@ def _detector_conditions(detector_arns):
     # The guide's example uses ForAnyValue:StringEquals; aws:SourceArn and aws:SourceAccount
     # are single-valued keys, for which IAM's guide says to use plain StringEquals (a list of
     # values is an OR). Same effect, no Access Analyzer warning.
-    accounts = [arn.split(":")[4] for arn in detector_arns]
+    accounts = [detector_arn.split(":")[4] for detector_arn in detector_arns]
     return {"StringEquals": {"aws:SourceAccount": _one_or_many(accounts), "aws:SourceArn": _one_or_many(detector_arns)}}
 
 
@@ -313,7 +311,7 @@ def _export_scopes(detector_arns, organization_id, outside_detector_arns):
 
 
 def guardduty_export_bucket_statements(bucket, kms_key_arn, detector_arns=None, prefix=None, principals=None,
-                                       organization_id=None, outside_detector_arns=None):
+                                       organization_id=None, outside_detector_arns=None, partition="aws"):
     """GuardDuty's export bucket policy (GuardDuty user guide, "Exporting generated findings to
     Amazon S3").
 
@@ -321,9 +319,9 @@ def guardduty_export_bucket_statements(bucket, kms_key_arn, detector_arns=None, 
     region) in ``detector_arns``. Organization scope: every detector of the organization's
     accounts through aws:SourceOrgID, and ``outside_detector_arns`` (invited accounts outside the
     organization) in a separate statement pair."""
-    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    bucket_arn = arn(partition, "s3", "", "", bucket)
     objects = "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "*"))
-    principal = {"Service": _one_or_many(principals or ["guardduty.amazonaws.com"])}
+    principal = {"Service": _one_or_many(principals or [service_principal("guardduty", partition)])}
     statements = []
     for suffix, conditions in _export_scopes(detector_arns, organization_id, outside_detector_arns):
         statements.extend([{
@@ -359,9 +357,9 @@ def guardduty_export_bucket_statements(bucket, kms_key_arn, detector_arns=None, 
     }]
 
 
-def tls_only_bucket_statement(bucket):
+def tls_only_bucket_statement(bucket, partition="aws"):
     """Deny any request to the bucket that does not use TLS (S3 user guide, security best practices)."""
-    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    bucket_arn = arn(partition, "s3", "", "", bucket)
     return {
         "Sid": "DenyInsecureTransport",
         "Effect": "Deny",
@@ -373,10 +371,10 @@ def tls_only_bucket_statement(bucket):
 
 
 def guardduty_export_key_statements(key_arn, detector_arns=None, principals=None, organization_id=None,
-                                    outside_detector_arns=None):
+                                    outside_detector_arns=None, partition="aws"):
     """GuardDuty's KMS key policy for export (GuardDuty user guide, "Exporting generated findings"),
     with the same scopes as guardduty_export_bucket_statements."""
-    principal = {"Service": _one_or_many(principals or ["guardduty.amazonaws.com"])}
+    principal = {"Service": _one_or_many(principals or [service_principal("guardduty", partition)])}
     return [{
         "Sid": "AllowGuardDutyToEncryptFindings" + suffix,
         "Effect": "Allow",
@@ -400,16 +398,16 @@ def guardduty_export_stale_statements(organization_id=None, outside_detector_arn
 
 
 def guardduty_export_policy_sizes(bucket, region, detector_arns=None, prefix=None, principals=None,
-                                  organization_id=None, outside_detector_arns=None, key_arn=None):
+                                  organization_id=None, outside_detector_arns=None, key_arn=None, partition="aws"):
     """Size of this phase's part of the bucket and key policies (compact JSON, as sent), against
     S3's and KMS's limits, computable before the key exists (a key ARN of the real length stands in).
 
     Returns {"detectors": n, "bucket": {"size", "limit", "fits"}, "key": {...}, "fits": bool}."""
-    key_arn = key_arn or "arn:aws:kms:{0}:000000000000:key/00000000-0000-0000-0000-000000000000".format(region)
-    scope = dict(organization_id=organization_id, outside_detector_arns=outside_detector_arns)
+    key_arn = key_arn or arn(partition, "kms", region, "000000000000", "key/00000000-0000-0000-0000-000000000000")
+    scope = dict(organization_id=organization_id, outside_detector_arns=outside_detector_arns, partition=partition)
     bucket_statements = guardduty_export_bucket_statements(
         bucket, key_arn, detector_arns, prefix=prefix, principals=principals, **scope)
-    bucket_statements.append(tls_only_bucket_statement(bucket))
+    bucket_statements.append(tls_only_bucket_statement(bucket, partition))
     key_statements = guardduty_export_key_statements(key_arn, detector_arns, principals=principals, **scope)
     sizes = {"detectors": len(set(detector_arns or []) | set(outside_detector_arns or []))}
     for name, statements, resource_type in (("bucket", bucket_statements, S3_BUCKET),
@@ -420,57 +418,57 @@ def guardduty_export_policy_sizes(bucket, region, detector_arns=None, prefix=Non
     return sizes
 
 
-def s3_publish_topic_statements(topic_arn, bucket, bucket_owner_account_id):
+def s3_publish_topic_statements(topic_arn, bucket, bucket_owner_account_id, partition="aws"):
     """Let exactly one bucket, owned by one account, publish to the topic (S3 user guide,
     "Granting permissions to publish messages to an SNS topic"). The guide's example allows
-    any bucket (``arn:aws:s3:::*``); the documented form names the bucket."""
+    any bucket (every S3 ARN); the documented form names the bucket."""
     return [{
         "Sid": "AllowS3BucketToPublish",
         "Effect": "Allow",
-        "Principal": {"Service": "s3.amazonaws.com"},
+        "Principal": {"Service": service_principal("s3", partition)},
         "Action": "SNS:Publish",
         "Resource": topic_arn,
         "Condition": {
             "StringEquals": {"aws:SourceAccount": bucket_owner_account_id},
-            "ArnLike": {"aws:SourceArn": "arn:aws:s3:::{0}".format(bucket)},
+            "ArnLike": {"aws:SourceArn": arn(partition, "s3", "", "", bucket)},
         },
     }]
 
 
-def sns_subscriber_queue_policy(queue_arn, topic_arn):
+def sns_subscriber_queue_policy(queue_arn, topic_arn, partition="aws"):
     """Queue policy letting one SNS topic deliver to an SQS queue (SNS developer guide,
     "Subscribing an Amazon SQS queue to an Amazon SNS topic": without it SNS cannot send).
     Used by the end-to-end test's temporary subscriber queue."""
     return _document([{
         "Sid": "AllowTopicToSendMessage",
         "Effect": "Allow",
-        "Principal": {"Service": "sns.amazonaws.com"},
+        "Principal": {"Service": service_principal("sns", partition)},
         "Action": "sqs:SendMessage",
         "Resource": queue_arn,
         "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
     }])
 
 
-def s3_publish_key_statements(bucket, bucket_owner_account_id):
+def s3_publish_key_statements(bucket, bucket_owner_account_id, partition="aws"):
     """An SSE-KMS topic needs S3 allowed on its key (SNS developer guide, "Enable compatibility
     between event sources from AWS services and encrypted topics")."""
     return [{
         "Sid": "AllowS3ToUseTopicKey",
         "Effect": "Allow",
-        "Principal": {"Service": "s3.amazonaws.com"},
+        "Principal": {"Service": service_principal("s3", partition)},
         "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
         "Resource": "*",
         "Condition": {
             "StringEquals": {"aws:SourceAccount": bucket_owner_account_id},
-            "ArnLike": {"aws:SourceArn": "arn:aws:s3:::{0}".format(bucket)},
+            "ArnLike": {"aws:SourceArn": arn(partition, "s3", "", "", bucket)},
         },
     }]
 
 
-def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=None, prefix=None):
+def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=None, prefix=None, partition="aws"):
     """docs/requirements.md#cross-account-cloudtrail: the target bucket accepts CloudTrail logs from
     accounts outside the organization, one resource path per source account (respecting the log prefix)."""
-    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    bucket_arn = arn(partition, "s3", "", "", bucket)
     resources = [
         "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account)))
         for account in sorted(set(source_account_ids))
@@ -478,7 +476,7 @@ def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=N
     write = {
         "Sid": "AWSCloudTrailCrossAccountWrite",
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:PutObject",
         "Resource": resources if len(resources) > 1 else resources[0],
         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
@@ -486,7 +484,7 @@ def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=N
     acl = {
         "Sid": "AWSCloudTrailCrossAccountAclCheck",
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:GetBucketAcl",
         "Resource": bucket_arn,
     }
@@ -497,7 +495,7 @@ def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=N
     return [acl, write]
 
 
-def cross_account_source_statements(bucket, source_account_id, trail_arn=None, prefix=None):
+def cross_account_source_statements(bucket, source_account_id, trail_arn=None, prefix=None, partition="aws"):
     """docs/requirements.md#cross-account-cloudtrail, one source account at a time: its own Sids, so
     adding or removing an account never rewrites another account's statements. CloudTrail checks the bucket
     ACL and writes under ``[prefix/]AWSLogs/<source account>/`` (CloudTrail user guide, "Setting bucket policy
@@ -505,11 +503,11 @@ def cross_account_source_statements(bucket, source_account_id, trail_arn=None, p
     account = str(source_account_id)
     if len(account) != 12 or not account.isdigit():
         raise ValueError("source_account_id must be a 12-digit account id, not {0!r}".format(source_account_id))
-    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    bucket_arn = arn(partition, "s3", "", "", bucket)
     acl = {
         "Sid": "AWSCloudTrailAclCheck{0}".format(account),
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:GetBucketAcl",
         "Resource": bucket_arn,
         "Condition": {"StringEquals": {"aws:SourceAccount": account}},
@@ -517,7 +515,7 @@ def cross_account_source_statements(bucket, source_account_id, trail_arn=None, p
     write = {
         "Sid": "AWSCloudTrailWrite{0}".format(account),
         "Effect": "Allow",
-        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:PutObject",
         "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account))),
         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account}},
@@ -530,10 +528,10 @@ def cross_account_source_statements(bucket, source_account_id, trail_arn=None, p
     return [acl, write]
 
 
-def cross_account_reader_policy(bucket, prefix=None):
+def cross_account_reader_policy(bucket, prefix=None, partition="aws"):
     """The "S3 read-only access" of docs/requirements.md#cross-account-cloudtrail for the cross-account
     role, narrowed to the log bucket (AWS's AmazonS3ReadOnlyAccess grants s3:Get*/s3:List* on every bucket)."""
-    bucket_arn = "arn:aws:s3:::{0}".format(bucket)
+    bucket_arn = arn(partition, "s3", "", "", bucket)
     return _document([{
         "Sid": "ReadCloudTrailLogBucket",
         "Effect": "Allow",
@@ -553,9 +551,10 @@ def cross_account_reader_trust_policy(source_role_arns):
     arns = sorted(set(source_role_arns))
     if not arns:
         raise ValueError("at least one source role ARN is required")
-    for arn in arns:
-        if arn.endswith(":root") or ":role/" not in arn:
-            raise ValueError("trust only IAM role ARNs (arn:aws:iam::<account>:role/<name>), not {0!r}".format(arn))
+    for role_arn in arns:
+        if role_arn.endswith(":root") or ":role/" not in role_arn:
+            raise ValueError("trust only IAM role ARNs (arn:<partition>:iam::<account>:role/<name>), not {0!r}".format(
+                role_arn))
     return _document([{
         "Sid": "TrustNamedSourceRoles",
         "Effect": "Allow",

@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code
+
 OWNED = "owned"
 MISSING = "missing"
 FOREIGN = "foreign"
@@ -24,10 +26,6 @@ _MISSING_CODES = ("404", "NoSuchBucket", "NotFound")
 _FOREIGN_CODES = ("403", "AccessDenied", "Forbidden")
 
 
-def _error_code(error):
-    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
-
-
 def bucket_owner_params(expected_owner):
     """The ExpectedBucketOwner parameter of an S3 call, or nothing when no owner is expected."""
     return {"ExpectedBucketOwner": str(expected_owner)} if expected_owner else {}
@@ -35,7 +33,7 @@ def bucket_owner_params(expected_owner):
 
 def is_owner_mismatch(error, expected_owner):
     """Whether an S3 ClientError of a call made with ExpectedBucketOwner means another owner."""
-    return bool(expected_owner) and _error_code(error) in _FOREIGN_CODES
+    return bool(expected_owner) and error_code(error) in _FOREIGN_CODES
 
 
 def arn_account(arn):
@@ -53,7 +51,7 @@ def bucket_state(client, bucket, expected_owner):
     try:
         client.head_bucket(aws_retry=True, Bucket=bucket, **bucket_owner_params(expected_owner))
     except ClientError as error:
-        code = _error_code(error)
+        code = error_code(error)
         if code in _MISSING_CODES:
             return MISSING
         if code in _FOREIGN_CODES:
@@ -70,7 +68,7 @@ def key_owner(client, alias):
     try:
         metadata = client.describe_key(aws_retry=True, KeyId=key_id)["KeyMetadata"]
     except ClientError as error:
-        if _error_code(error) == "NotFoundException":
+        if error_code(error) == "NotFoundException":
             return None
         raise
     return dict(owner=metadata.get("AWSAccountId") or arn_account(metadata.get("Arn")), arn=metadata.get("Arn"),
@@ -84,7 +82,7 @@ def topic_owner(client, topic_arn):
     try:
         attributes = client.get_topic_attributes(aws_retry=True, TopicArn=topic_arn)["Attributes"]
     except ClientError as error:
-        if _error_code(error) in ("NotFound", "NotFoundException"):
+        if error_code(error) in ("NotFound", "NotFoundException"):
             return MISSING, None
         raise
     return OWNED, attributes.get("Owner") or arn_account(topic_arn)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Service-managed CloudFormation StackSets: desired state, instance planning, operations.
+"""Service-managed CloudFormation StackSets: desired state, instance planning, operations, and
+the cloudformation_stackset module's whole run (StackSetManager, run_stackset_module).
 
 Facts this relies on (CloudFormation API reference, DeploymentTargets and the StackSets user
 guide, "Account-level targets for service-managed stack sets"):
@@ -19,14 +20,26 @@ __metaclass__ = type
 import time
 import uuid
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible.module_utils.common.text.converters import to_text
+
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import paginate
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import wait_for
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
+    AWS_ERRORS,
+    aws_client,
+    error_code,
+    error_message,
+    paginate,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
+    WaitTimeout,
+    diff_of,
+    wait_argument_spec,
+    wait_for,
+)
 
 OPERATION_FINAL_STATES = ("SUCCEEDED", "FAILED", "STOPPED")
 # One operation at a time per stack set (OperationInProgressException otherwise), ours or an
@@ -37,6 +50,8 @@ ACCOUNT_FILTER_TYPES = ("NONE", "INTERSECTION", "DIFFERENCE")
 # An Organizations account that StackSets can deploy to (Account.State, or the older Status).
 DEPLOYABLE_ACCOUNT_STATE = "ACTIVE"
 MASKED_PARAMETER_VALUE = "****"  # what DescribeStackSet shows for NoEcho parameters
+# Each operation runs in every targeted account: minutes at an organization's scale.
+STACKSET_WAIT_TIMEOUT = 900
 
 OPERATION_PREFERENCE_KEYS = (
     ("max_concurrent_count", "MaxConcurrentCount"),
@@ -360,8 +375,10 @@ def describe_stack_set(client, name, call_as=None):
     """The stack set, or None when it does not exist (or is DELETED)."""
     try:
         stack_set = client.describe_stack_set(StackSetName=name, aws_retry=True, **call_as_kwargs(call_as))["StackSet"]
-    except is_boto3_error_code("StackSetNotFoundException"):
-        return None
+    except AWS_ERRORS as error:
+        if error_code(error) == "StackSetNotFoundException":
+            return None
+        raise
     if stack_set.get("Status") == "DELETED":
         return None
     return stack_set
@@ -493,3 +510,401 @@ def explain_stackset_error(code, message, name, call_as=None):
             "accounts moved out of the targeted OUs): delete them, then run again."
         ).format(name)
     return None
+
+
+# -- the cloudformation_stackset module --------------------------------------------------------
+
+
+def stack_set_view(stack_set):
+    if not stack_set:
+        return {}
+    auto = stack_set.get("AutoDeployment") or {}
+    return {
+        "name": stack_set.get("StackSetName"),
+        "id": stack_set.get("StackSetId"),
+        "arn": stack_set.get("StackSetARN"),
+        "status": stack_set.get("Status"),
+        "permission_model": stack_set.get("PermissionModel"),
+        "description": stack_set.get("Description"),
+        "template_body": stack_set.get("TemplateBody"),
+        "parameters": parameters_to_dict(stack_set.get("Parameters")),
+        "capabilities": sorted(stack_set.get("Capabilities") or []),
+        "tags": boto3_tag_list_to_ansible_dict(stack_set.get("Tags") or []),
+        "auto_deployment": {
+            "enabled": bool(auto.get("Enabled")),
+            "retain_stacks_on_account_removal": bool(auto.get("RetainStacksOnAccountRemoval")),
+        },
+        "organizational_unit_ids": sorted(stack_set.get("OrganizationalUnitIds") or []),
+    }
+
+
+def instance_view(instance):
+    return {
+        "account": instance["Account"],
+        "region": instance["Region"],
+        "organizational_unit_id": instance.get("OrganizationalUnitId"),
+        "status": instance.get("Status"),
+        "status_reason": instance.get("StatusReason"),
+    }
+
+
+class StackSetManager:
+    """One cloudformation_stackset run: reads the stack set and its instances, then converges them."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.name = module.params["name"]
+        self.call_as = module.params["call_as"]
+        self.client = aws_client(module, "cloudformation")
+        self.operations = []
+
+    # -- errors -------------------------------------------------------------------------
+    def fail_aws(self, error, action):
+        advice = explain_stackset_error(error_code(error), error_message(error), self.name, self.call_as)
+        text = "Failed to {0} stack set {1}".format(action, self.name)
+        if advice:
+            text = "{0}: {1}".format(text, advice.rstrip("."))
+        self.module.fail_json_aws(error, msg=text, operations=self.operations)
+
+    # -- desired ------------------------------------------------------------------------
+    def desired(self):
+        body = self.params["template_body"]
+        if self.params["template"]:
+            try:
+                with open(self.params["template"], "rb") as template_file:
+                    body = to_text(template_file.read())
+            except OSError as e:
+                self.module.fail_json(msg="Cannot read template {0}: {1}".format(self.params["template"], e))
+        parameters = self.params["parameters"]
+        if parameters is not None:
+            parameters = dict((key, parameter_value(value)) for key, value in parameters.items())
+        return {
+            "TemplateBody": body,
+            "Parameters": parameters,
+            "Capabilities": self.params["capabilities"],
+            "Description": self.params["description"],
+            "Tags": self.params["tags"],
+            "AutoDeployment": auto_deployment(self.params["auto_deployment"]),
+        }
+
+    def target_plan(self, instances):
+        """What the deployment targets ask of the instances: missing pairs, extra {pair: ou},
+        OUTDATED pairs to redeploy, and the create and retry requests."""
+        plan = {"missing": set(), "extra": {}, "outdated": set(), "creates": [], "retries": []}
+        targets = self.params["deployment_targets"]
+        regions = self.params["regions"]
+        if targets is None or regions is None:
+            return plan
+        organizations = aws_client(self.module, "organizations")
+        try:
+            ou_ids = targets["organizational_unit_ids"] or []
+            if targets["whole_organization"]:
+                ou_ids = [organization_root_id(organizations)]
+            under = accounts_under(organizations, ou_ids)
+            management = management_account_id(organizations)
+        except AWS_ERRORS as e:
+            self.module.fail_json_aws(e, msg="Failed to read the organization's accounts for the deployment targets")
+        deployable, targeted = target_accounts(
+            under, targets["account_filter_type"], targets["accounts"], management
+        )
+        plan["missing"], plan["extra"] = plan_instances(
+            instance_pairs(instances), deployable, targeted, regions, self.params["purge_instances"]
+        )
+        plan["outdated"] = outdated_pairs(instances, deployable, regions)
+        plan["creates"] = create_requests(plan["missing"], ou_ids, under, management)
+        plan["retries"] = retry_requests(plan["outdated"], ou_ids)
+        return plan
+
+    # -- reads --------------------------------------------------------------------------
+    def read(self):
+        try:
+            stack_set = describe_stack_set(self.client, self.name, self.call_as)
+            instances = list_stack_instances(self.client, self.name, self.call_as) if stack_set else []
+        except AWS_ERRORS as e:
+            self.fail_aws(e, "read")
+        return stack_set, instances
+
+    # -- operations ---------------------------------------------------------------------
+    def run_operation(self, action, call, request, targets=None, regions=None):
+        """Start one operation with our own OperationId, wait for it, record its results."""
+        operation_id = new_operation_id(action)
+        request = dict(request)
+        request.update(call_as_kwargs(self.call_as))
+        preferences = operation_preferences(self.params["operation_preferences"])
+        if preferences:
+            request["OperationPreferences"] = preferences
+        waited = []
+        try:
+            waited = wait_until_idle(self.client, self.name, self.params["wait_timeout"], self.call_as)
+            try:
+                call(OperationId=operation_id, aws_retry=True, **request)
+            except AWS_ERRORS as e:
+                if error_code(e) != "OperationInProgressException":
+                    raise
+                # Another operation (an auto-deployment) started between the check and the call.
+                waited += wait_until_idle(self.client, self.name, self.params["wait_timeout"], self.call_as)
+                call(OperationId=operation_id, aws_retry=True, **request)
+            operation = wait_for_operation(
+                self.client, self.name, operation_id, self.params["wait_timeout"], self.call_as
+            )
+            failures = operation_failures(self.client, self.name, operation_id, self.call_as)
+        except WaitTimeout as e:
+            self.operations.append({"operation_id": operation_id, "action": action, "status": "TIMED_OUT"})
+            self.module.fail_json(msg=str(e), operations=self.operations)
+        except AWS_ERRORS as e:
+            self.fail_aws(e, action.replace("-", " "))
+        record = {
+            "operation_id": operation_id,
+            "action": operation.get("Action"),
+            "status": operation.get("Status"),
+            "status_reason": operation.get("StatusReason"),
+            "failures": failures,
+            "waited_for": waited,
+        }
+        if targets is not None:
+            record["deployment_targets"] = targets
+            record["regions"] = regions
+        self.operations.append(record)
+        if operation.get("Status") != "SUCCEEDED":
+            self.module.fail_json(
+                msg="Stack set {0} operation {1} ({2}) ended {3}{4}".format(
+                    self.name,
+                    operation_id,
+                    record["action"],
+                    record["status"],
+                    ": " + describe_failures(failures) if failures else "",
+                ),
+                operations=self.operations,
+            )
+        if failures:
+            self.module.warn(
+                "Stack set {0} operation {1} succeeded within its failure tolerance, but: {2}".format(
+                    self.name, operation_id, describe_failures(failures)
+                )
+            )
+
+    def delete_instances(self, targets, regions):
+        self.run_operation(
+            "delete-instances",
+            self.client.delete_stack_instances,
+            {"StackSetName": self.name, "DeploymentTargets": targets, "Regions": regions,
+             "RetainStacks": self.params["retain_stacks"]},
+            targets,
+            regions,
+        )
+
+    # -- states -------------------------------------------------------------------------
+    def present(self, current, instances):
+        desired = self.desired()
+        if current is not None and current.get("PermissionModel") != "SERVICE_MANAGED":
+            self.module.fail_json(
+                msg="Stack set {0} uses {1} permissions; this module manages SERVICE_MANAGED stack sets only "
+                "(see community.aws.cloudformation_stack_set)".format(self.name, current.get("PermissionModel"))
+            )
+        if current is None and not desired["TemplateBody"]:
+            self.module.fail_json(msg="template or template_body is required to create stack set " + self.name)
+        existing = instance_pairs(instances)
+        plan = self.target_plan(instances)
+        missing, extra = plan["missing"], plan["extra"]
+        changes = stack_set_changes(current, desired, self.params["purge_tags"]) if current else ["create"]
+        changed = bool(changes or missing or extra or plan["outdated"])
+
+        before = {
+            "stack_set": stack_set_view(current),
+            "instances": instances_by_region(existing),
+            "outdated_instances": instances_by_region(plan["outdated"]),
+        }
+        after_pairs = (set(existing) - set(extra)) | missing
+        predicted = self.predicted_stack_set(current, desired, changes)
+        after = {
+            "stack_set": stack_set_view(predicted),
+            "instances": instances_by_region(after_pairs),
+            "outdated_instances": {},
+        }
+        if not changed or self.module.check_mode:
+            predicted_instances = [instance_view(i) for i in instances if (i["Account"], i["Region"]) not in extra]
+            predicted_instances.extend(
+                {"account": a, "region": r, "organizational_unit_id": None, "status": "PENDING", "status_reason": None}
+                for a, r in sorted(missing)
+            )
+            return changed, before, after, stack_set_view(predicted), predicted_instances
+
+        if current is None:
+            try:
+                self.client.create_stack_set(
+                    ClientRequestToken=new_operation_id("create-stack-set"),
+                    aws_retry=True,
+                    **dict(create_stack_set_request(self.name, desired), **call_as_kwargs(self.call_as))
+                )
+            except AWS_ERRORS as e:
+                self.fail_aws(e, "create")
+        for targets, regions in delete_requests(extra):
+            self.delete_instances(targets, regions)
+        if current is not None and changes:
+            self.run_operation(
+                "update-stack-set",
+                self.client.update_stack_set,
+                update_stack_set_request(self.name, current, desired, self.params["purge_tags"]),
+            )
+        elif plan["retries"]:
+            # An UpdateStackSet redeploys every instance anyway; otherwise redeploy only these.
+            for targets, regions in plan["retries"]:
+                self.run_operation(
+                    "update-instances",
+                    self.client.update_stack_instances,
+                    {"StackSetName": self.name, "DeploymentTargets": targets, "Regions": regions},
+                    targets,
+                    regions,
+                )
+        for targets, regions in plan["creates"]:
+            self.run_operation(
+                "create-instances",
+                self.client.create_stack_instances,
+                {"StackSetName": self.name, "DeploymentTargets": targets, "Regions": regions},
+                targets,
+                regions,
+            )
+        final, final_instances = self.read()
+        after = {
+            "stack_set": stack_set_view(final),
+            "instances": instances_by_region(instance_pairs(final_instances)),
+            "outdated_instances": instances_by_region(
+                (i["Account"], i["Region"]) for i in final_instances if i.get("Status") == "OUTDATED"
+            ),
+        }
+        return True, before, after, stack_set_view(final), [instance_view(i) for i in final_instances]
+
+    def predicted_stack_set(self, current, desired, changes):
+        if current is None:
+            predicted = create_stack_set_request(self.name, desired)
+            predicted.update({"Status": "ACTIVE"})
+            return predicted
+        if not changes:
+            return current
+        predicted = dict(current)
+        update = update_stack_set_request(self.name, current, desired, self.params["purge_tags"])
+        for key in ("TemplateBody", "Capabilities", "Description", "Tags", "AutoDeployment"):
+            if key in update:
+                predicted[key] = update[key]
+        previous = parameters_to_dict(current.get("Parameters"))
+        predicted["Parameters"] = [
+            {"ParameterKey": p["ParameterKey"],
+             "ParameterValue": previous.get(p["ParameterKey"]) if p.get("UsePreviousValue") else p["ParameterValue"]}
+            for p in update.get("Parameters", [])
+        ]
+        return predicted
+
+    def absent(self, current, instances):
+        before = {
+            "stack_set": stack_set_view(current),
+            "instances": instances_by_region(instance_pairs(instances)),
+        }
+        if current is None:
+            return False, before, {}, {}, []
+        after = {"stack_set": {}, "instances": {}}
+        if self.module.check_mode:
+            return True, before, after, {}, []
+        request = delete_all_request(instances)
+        if request is not None:
+            self.delete_instances(*request)
+        _current, left = self.read()
+        if left:
+            self.module.fail_json(
+                msg="Stack set {0} still has {1} stack instance(s) its OUs no longer reach ({2}): delete them, "
+                "then run again".format(
+                    self.name, len(left), ", ".join("{0}/{1}".format(i["Account"], i["Region"]) for i in left[:20])
+                ),
+                operations=self.operations,
+            )
+        try:
+            self.client.delete_stack_set(StackSetName=self.name, aws_retry=True, **call_as_kwargs(self.call_as))
+        except AWS_ERRORS as e:
+            self.fail_aws(e, "delete")
+        return True, before, after, {}, []
+
+
+def stackset_argument_spec():
+    """The cloudformation_stackset module's options (a fresh dict each call)."""
+    return dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        description=dict(type="str"),
+        template=dict(type="path"),
+        template_body=dict(type="str"),
+        parameters=dict(type="dict"),
+        capabilities=dict(
+            type="list", elements="str", choices=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+        ),
+        auto_deployment=dict(
+            type="dict",
+            options=dict(
+                enabled=dict(type="bool", required=True),
+                retain_stacks_on_account_removal=dict(type="bool", default=False),
+            ),
+        ),
+        deployment_targets=dict(
+            type="dict",
+            options=dict(
+                organizational_unit_ids=dict(type="list", elements="str"),
+                whole_organization=dict(type="bool", default=False),
+                accounts=dict(type="list", elements="str"),
+                account_filter_type=dict(type="str", choices=list(ACCOUNT_FILTER_TYPES), default="NONE"),
+            ),
+            mutually_exclusive=[("organizational_unit_ids", "whole_organization")],
+            required_if=[
+                ("account_filter_type", "INTERSECTION", ["accounts"]),
+                ("account_filter_type", "DIFFERENCE", ["accounts"]),
+            ],
+        ),
+        regions=dict(type="list", elements="str"),
+        purge_instances=dict(type="bool", default=True),
+        retain_stacks=dict(type="bool", default=False),
+        operation_preferences=dict(
+            type="dict",
+            options=dict(
+                max_concurrent_count=dict(type="int"),
+                max_concurrent_percentage=dict(type="int"),
+                failure_tolerance_count=dict(type="int"),
+                failure_tolerance_percentage=dict(type="int"),
+                region_order=dict(type="list", elements="str"),
+                region_concurrency_type=dict(type="str", choices=["SEQUENTIAL", "PARALLEL"]),
+                concurrency_mode=dict(type="str", choices=["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"]),
+            ),
+            mutually_exclusive=[
+                ("max_concurrent_count", "max_concurrent_percentage"),
+                ("failure_tolerance_count", "failure_tolerance_percentage"),
+            ],
+        ),
+        call_as=dict(type="str", choices=["SELF", "DELEGATED_ADMIN"], default="SELF"),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+        **wait_argument_spec(timeout=STACKSET_WAIT_TIMEOUT, switch=False)
+    )
+
+
+# The module's option rules, beside its argument spec.
+STACKSET_OPTION_RULES = dict(
+    mutually_exclusive=[("template", "template_body")],
+    required_together=[("deployment_targets", "regions")],
+)
+
+
+def run_stackset_module(module):
+    """The cloudformation_stackset module's result for ``module`` (an AnsibleAWSModule with
+    stackset_argument_spec()); fails the module on bad input, an AWS error or a failed operation."""
+    targets = module.params["deployment_targets"]
+    if targets is not None and not (targets["organizational_unit_ids"] or targets["whole_organization"]):
+        module.fail_json(msg="deployment_targets needs organizational_unit_ids or whole_organization=true")
+
+    manager = StackSetManager(module)
+    current, instances = manager.read()
+    if module.params["state"] == "absent":
+        changed, before, after, stack_set, final_instances = manager.absent(current, instances)
+    else:
+        changed, before, after, stack_set, final_instances = manager.present(current, instances)
+
+    result = dict(changed=changed, stack_set=stack_set, instances=final_instances, operations=manager.operations)
+    if module._diff:
+        result["diff"] = diff_of(before, after)
+    return result

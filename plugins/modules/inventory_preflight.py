@@ -33,10 +33,16 @@ options:
         C(organization_members), C(suspended_accounts) and C(outside_accounts).
     type: list
     elements: str
-  regions:
-    description: The Regions to onboard (V(null) when they are to be discovered).
+  phase_roles:
+    description:
+      - The phase roles whose variables are checked too, each as the phase will see it on the management host
+        (their defaults and argument specs, templated with the inventory's variables), whatever C(--tags) run.
+      - When given, the settings are read from the C(radiant_*) variables rather than from the options below.
     type: list
     elements: str
+  regions:
+    description: The Regions to onboard, a list of Region codes (V(null) when they are to be discovered).
+    type: raw
   company_name:
     description: The company name that prefixes the bucket names.
     type: str
@@ -76,6 +82,12 @@ options:
     description: "Regions and their opt-in status by account id: C({account_id: {region: status}})."
     type: dict
     default: {}
+  organization_accounts:
+    description:
+      - The organization's accounts as M(radiant.aws_onboarding.organizations_info) lists them (C(id), C(name),
+        C(status)). An outside account must not be a member, and the GuardDuty administrator must be an active one.
+    type: list
+    elements: dict
   extra_problems:
     description: Problems found by other checks, each already naming host and field.
     type: list
@@ -120,28 +132,12 @@ guardduty_admin_account_id:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import preflight_argument_spec
+
 
 def main():
     # The work happens in the action plugin of the same name, on the controller.
-    module = AnsibleModule(
-        argument_spec=dict(
-            hosts=dict(type="list", elements="str"),
-            regions=dict(type="list", elements="str"),
-            company_name=dict(type="str"),
-            bucket_names=dict(type="dict", default={}),
-            external_id=dict(type="str", no_log=False),
-            management_account_id=dict(type="str"),
-            log_account_id=dict(type="str"),
-            guardduty_admin_account_id=dict(type="str"),
-            excluded_account_ids=dict(type="list", elements="str", default=[]),
-            caller_account_id=dict(type="str"),
-            credential_errors=dict(type="dict", default={}),
-            region_statuses=dict(type="dict", default={}),
-            member_region_statuses=dict(type="dict", default={}),
-            extra_problems=dict(type="list", elements="str", default=[]),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=preflight_argument_spec(), supports_check_mode=True)
     module.fail_json(msg="inventory_preflight runs as an action plugin on the controller")
 
 

@@ -180,7 +180,7 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, partition_for_region
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
     RESOURCE_TYPES,
@@ -224,7 +224,8 @@ def main():
         client_args["region"] = region_of(resource_type, resource)
     client = aws_client(module, _CLIENTS[resource_type], **client_args)
     expected_owner = module.params["expected_owner"]
-    store = ResourcePolicyStore(client, resource_type, resource, expected_owner=expected_owner)
+    store = ResourcePolicyStore(client, resource_type, resource, expected_owner=expected_owner,
+                                partition=partition_for_region(module.region))
     try:
         current = store.read()
     except PolicyError as error:  # S3 refused: another account owns the bucket

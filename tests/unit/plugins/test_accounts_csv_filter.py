@@ -32,3 +32,10 @@ def test_rows_follow_the_export_format_and_quote_what_needs_it():
 def test_without_the_organization_id_the_arn_stays_empty():
     rows = list(csv.reader(io.StringIO(accounts_csv(["123456789012"], HOSTVARS, GROUPS))))
     assert rows[1][:2] == ["123456789012", ""]
+
+
+def test_organization_account_arns_are_in_the_partition_given():
+    text = accounts_csv(["210987654321"], HOSTVARS, GROUPS, organization_id="o-abc123",
+                        management_account_id="123456789012", partition="aws-cn")
+    assert list(csv.reader(io.StringIO(text)))[1][1] == \
+        "arn:aws-cn:organizations::123456789012:account/o-abc123/210987654321"

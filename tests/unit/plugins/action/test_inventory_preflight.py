@@ -2,7 +2,10 @@
 problems that name host, field and Region."""
 
 
+import pytest
+
 from ansible_collections.radiant.aws_onboarding.plugins.action import inventory_preflight as action
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import inventory_validation as iv
 
 GROUPS = {
     "all": ["management", "log-archive", "member-0001", "outside-01", "localhost"],
@@ -21,7 +24,7 @@ HOSTVARS = {
 
 
 def _args(**overrides):
-    args = dict((name, spec.get("default")) for name, spec in action.ARGUMENT_SPEC.items())
+    args = dict((name, spec.get("default")) for name, spec in iv.preflight_argument_spec().items())
     args.update(regions=["us-east-1", "af-south-1"])
     args.update(overrides)
     return args
@@ -142,3 +145,38 @@ def test_static_settings_read_each_phase_role_as_it_will_run():
         == "a" * 37 + "-cloudtrail-radiantsecurity"  # 64 characters: one too many
     assert problems == ["role guardduty_org: value of guardduty_org_auto_enable must be one of: ALL, NEW, NONE, "
                         "got: ALLL"]
+
+
+def test_the_module_documents_every_option_the_action_plugin_takes():
+    """One argument spec (module_utils/inventory_validation.py) for the module and its action plugin."""
+    import ast
+    import os
+
+    import yaml
+
+    from ansible_collections.radiant.aws_onboarding.plugins.modules import inventory_preflight as module
+
+    tree = ast.parse(open(os.path.splitext(module.__file__)[0] + ".py").read())
+    documentation = next(node.value.value for node in tree.body
+                         if isinstance(node, ast.Assign) and node.targets[0].id == "DOCUMENTATION")
+    options = yaml.safe_load(documentation)["options"]
+    spec = iv.preflight_argument_spec()
+    assert sorted(options) == sorted(spec)
+    assert all(options[name]["type"] == spec[name]["type"] for name in spec)
+
+
+@pytest.mark.parametrize("extra, partition", [
+    ({}, "aws"),
+    ({"radiant_aws_region": "cn-north-1"}, "aws-cn"),
+    ({"radiant_partition": "aws-us-gov"}, "aws-us-gov"),
+])
+def test_the_static_check_evaluates_the_phases_arns_before_the_partition_is_read(extra, partition):
+    # radiant_partition is read from STS by the radiant role, after the static checks: until then the
+    # phases' ARNs are built in the partition of radiant_aws_region (or the one the user set).
+    task_vars = dict({"groups": GROUPS, "hostvars": HOSTVARS, "playbook_dir": "/tmp", "radiant_regions": ["us-east-1"],
+                      "radiant_company_name": "acme", "radiant_external_id": "rs-1234"}, **extra)
+    static = _static_action()
+    settings, problems = static._static_settings({"phase_roles": ["radiant_iam"], "bucket_names": {}}, task_vars)
+    assert problems == []
+    topics = static._management_context(["radiant_iam"], task_vars)("radiant_iam_sns_topic_arns", "radiant_iam")
+    assert topics[0].startswith("arn:{0}:sns:".format(partition))

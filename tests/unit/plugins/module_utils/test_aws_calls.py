@@ -93,3 +93,98 @@ def test_every_client_gets_the_retry_policy_and_the_users_aws_config_wins():
 def test_the_roles_hand_the_same_retry_policy_to_every_module():
     defaults = yaml.safe_load((ROOT / "roles" / "radiant" / "defaults" / "main.yml").read_text())
     assert defaults["radiant_aws_config"] == aws_calls.RETRY_CONFIG
+
+
+def test_a_throttling_exception_on_a_paginated_guardduty_read_is_asked_again():
+    """The page GuardDuty throttles (ThrottlingException, HTTP 429) is asked again with the same
+    token; the items of every page come back once, in order."""
+    client = _client("guardduty")
+
+    def member(account):
+        return {"AccountId": account, "DetectorId": "d1", "MasterId": "999999999999", "Email": account + "@example.com",
+                "RelationshipStatus": "Enabled", "UpdatedAt": "now"}
+
+    first = {"DetectorId": "d1", "MaxResults": 50}
+    second = dict(first, NextToken="page-2")
+    with Stubber(client) as stubber:
+        stubber.add_response("list_members", {"Members": [member("111111111111")], "NextToken": "page-2"}, first)
+        stubber.add_client_error("list_members", "ThrottlingException", "Rate exceeded", http_status_code=429,
+                                 expected_params=second)
+        stubber.add_response("list_members", {"Members": [member("222222222222")]}, second)
+        members = aws_calls.paginate(client, "list_members", "Members", DetectorId="d1", MaxResults=50)
+        stubber.assert_no_pending_responses()
+    assert [member["AccountId"] for member in members] == ["111111111111", "222222222222"]
+
+
+def test_pages_yields_each_page_and_passes_the_token_under_its_own_names():
+    client = _client("cloudtrail")
+    with Stubber(client) as stubber:
+        stubber.add_response("list_trails", {"Trails": [{"Name": "a"}], "NextToken": "n"}, {})
+        stubber.add_response("list_trails", {"Trails": [{"Name": "b"}]}, {"NextToken": "n"})
+        pages = list(aws_calls.pages(client, "list_trails"))
+        stubber.assert_no_pending_responses()
+    assert [[trail["Name"] for trail in page["Trails"]] for page in pages] == [["a"], ["b"]]
+
+
+def test_error_message_of_anything():
+    error = ClientError({"Error": {"Code": "ValidationError", "Message": "no organizations access"}}, "CreateStackSet")
+    assert aws_calls.error_message(error) == "no organizations access"
+    assert aws_calls.error_message(ValueError("no response")) == ""
+    # HeadBucket has no body: botocore puts the HTTP status where the code goes, always as text.
+    assert aws_calls.error_code(ClientError({"Error": {"Code": 404}}, "HeadBucket")) == "404"
+
+
+# -- partitions ------------------------------------------------------------------------------
+@pytest.mark.parametrize("region, partition", [
+    ("us-east-1", "aws"), ("eu-west-1", "aws"), ("cn-north-1", "aws-cn"), ("cn-northwest-1", "aws-cn"),
+    ("us-gov-west-1", "aws-us-gov"), ("us-iso-east-1", "aws-iso"), ("us-isob-east-1", "aws-iso-b"), (None, "aws"),
+])
+def test_partition_for_region(region, partition):
+    assert aws_calls.partition_for_region(region) == partition
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
+def test_the_callers_partition_comes_from_its_sts_arn(partition):
+    client = _client("sts")
+    with Stubber(client) as stubber:
+        stubber.add_response("get_caller_identity", {
+            "UserId": "AIDAEXAMPLE", "Account": "123456789012",
+            "Arn": "arn:{0}:iam::123456789012:user/ops".format(partition)})
+        assert aws_calls.caller_partition(client) == partition
+        stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("partition, expected", [
+    ("aws", ["arn:aws:iam::123456789012:role/ops", "arn:aws:s3:::logs/AWSLogs/*",
+             "arn:aws:cloudtrail:us-east-1:123456789012:trail/t"]),
+    ("aws-us-gov", ["arn:aws-us-gov:iam::123456789012:role/ops", "arn:aws-us-gov:s3:::logs/AWSLogs/*",
+                    "arn:aws-us-gov:cloudtrail:us-east-1:123456789012:trail/t"]),
+    ("aws-cn", ["arn:aws-cn:iam::123456789012:role/ops", "arn:aws-cn:s3:::logs/AWSLogs/*",
+                "arn:aws-cn:cloudtrail:us-east-1:123456789012:trail/t"]),
+])
+def test_arns_are_built_in_the_partition_given(partition, expected):
+    assert [
+        aws_calls.arn(partition, "iam", "", "123456789012", "role/ops"),
+        aws_calls.arn(partition, "s3", "", "", "logs/AWSLogs/*"),
+        aws_calls.arn(partition, "cloudtrail", "us-east-1", "123456789012", "trail/t"),
+    ] == expected
+    assert aws_calls.partition_of_arn(expected[0]) == partition
+
+
+@pytest.mark.parametrize("bad", ["", "not-an-arn", "arn:aws", "arn:azure:iam::1:role/x"])
+def test_an_unknown_partition_or_no_arn_is_refused(bad):
+    with pytest.raises(ValueError):
+        aws_calls.partition_of_arn(bad)
+    with pytest.raises(ValueError, match="unknown partition"):
+        aws_calls.arn("azure", "iam", "", "1", "role/x")
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
+def test_the_service_principals_this_collection_names_are_the_same_in_each_partition(partition):
+    # docs.amazonaws.cn's CloudTrail bucket policy and IAM trust policies name *.amazonaws.com.
+    assert [aws_calls.service_principal(service, partition) for service in (
+        "cloudtrail", "s3", "sns", "guardduty", "member.org.stacksets.cloudformation")] == [
+        "cloudtrail.amazonaws.com", "s3.amazonaws.com", "sns.amazonaws.com", "guardduty.amazonaws.com",
+        "member.org.stacksets.cloudformation.amazonaws.com"]
+    with pytest.raises(ValueError):
+        aws_calls.service_principal("cloudtrail", "aws-moon")

@@ -36,14 +36,6 @@ def test_no_management_events_and_chosen_buckets_select_object_arn_prefixes_in_t
     }
 
 
-@pytest.mark.parametrize(
-    "region, partition",
-    [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"), (None, "aws")],
-)
-def test_partition_for_region(region, partition):
-    assert ct.partition_for_region(region) == partition
-
-
 def test_selectors_compare_as_sets_of_selectors_fields_and_values():
     shuffled = [
         {

@@ -206,3 +206,25 @@ def test_backup_path_and_write(tmp_path):
 ])
 def test_region_of(resource_type, resource, region):
     assert P.region_of(resource_type, resource) == region
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
+def test_a_bare_account_id_equals_its_root_arn_in_the_accounts_partition(partition):
+    # AWS stores a bare account id as the root ARN in the account's own partition; a bucket in aws-cn
+    # must not drift forever because the comparison assumed arn:aws.
+    wanted = stmt("Ours", Principal={"AWS": "111122223333"})
+    stored = stmt("Ours", Principal={"AWS": "arn:{0}:iam::111122223333:root".format(partition)})
+    assert P.statements_equal(wanted, stored)
+    assert not P.statements_equal(wanted, stmt("Ours", Principal={"AWS": "arn:{0}:iam::444455556666:root".format(
+        partition)}))
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
+def test_the_bucket_arn_of_a_policy_store_is_in_its_partition(partition):
+    class FakeS3:
+        def get_bucket_policy(self, **_params):
+            return {"Policy": json.dumps(policy_with(stmt("Ours")))}
+
+    store = P.ResourcePolicyStore(FakeS3(), P.S3_BUCKET, "logs", partition=partition)
+    store.read()
+    assert store.arn == "arn:{0}:s3:::logs".format(partition)

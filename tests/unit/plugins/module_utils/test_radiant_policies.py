@@ -120,3 +120,64 @@ def test_api_role_template_holds_seed_001():
     role = rp.api_role_cloudformation_template()["Resources"]["RadiantApiAccessRole"]["Properties"]
     assert role["Policies"][0]["PolicyDocument"] == _seed("seed001_api_policy.json")
     assert role["RoleName"] == "radiant-aws-api-access-role"
+
+
+# -- partitions: every ARN in the caller's partition, Radiant's own principal as Radiant gives it ----------
+def _all_strings(value):
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _all_strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _all_strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def _policies_in(partition):
+    trail = "arn:{0}:cloudtrail:us-east-1:111122223333:trail/t".format(partition)
+    detector = "arn:{0}:guardduty:us-east-1:444455556666:detector/d".format(partition)
+    key = "arn:{0}:kms:us-east-1:444455556666:key/k".format(partition)
+    topic = "arn:{0}:sns:us-east-1:444455556666:topic".format(partition)
+    return {
+        "api": rp.api_access_policy(partition=partition),
+        "main": rp.main_access_policy([topic], [key], partition=partition),
+        "trail bucket": rp.cloudtrail_bucket_statements("logs", trail, "111122223333", "o-abc", partition=partition),
+        "trail key": rp.cloudtrail_key_statements(trail, "111122223333", partition=partition),
+        "trail topic": rp.cloudtrail_topic_statements(topic, trail, partition=partition),
+        "export bucket": rp.guardduty_export_bucket_statements("findings", key, [detector], partition=partition),
+        "export key": rp.guardduty_export_key_statements(key, [detector], partition=partition),
+        "tls": rp.tls_only_bucket_statement("findings", partition=partition),
+        "s3 topic": rp.s3_publish_topic_statements(topic, "findings", "444455556666", partition=partition),
+        "s3 key": rp.s3_publish_key_statements("findings", "444455556666", partition=partition),
+        "cross bucket": rp.cross_account_log_bucket_statements("logs", ["555566667777"], partition=partition),
+        "cross source": rp.cross_account_source_statements("logs", "555566667777", partition=partition),
+        "reader": rp.cross_account_reader_policy("logs", partition=partition),
+    }
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
+def test_every_arn_a_policy_builds_is_in_the_partition_given(partition):
+    for name, policy in _policies_in(partition).items():
+        arns = [text for text in _all_strings(policy) if text.startswith("arn:")]
+        assert arns, name
+        # arn:*:guardduty is seed 001's partition-free resource; everything else names the partition.
+        assert all(text.split(":")[1] in (partition, "*") for text in arns), (name, arns)
+
+
+def test_the_aws_partition_is_the_default_and_renders_as_before():
+    assert _policies_in("aws")["api"] == rp.api_access_policy() == _seed("seed001_api_policy.json")
+    assert rp.tls_only_bucket_statement("findings")["Resource"] == ["arn:aws:s3:::findings", "arn:aws:s3:::findings/*"]
+
+
+@pytest.mark.parametrize("partition", ["aws-us-gov", "aws-cn"])
+def test_radiants_own_principal_stays_in_the_aws_partition(partition):
+    # Radiant names its own session; the customer's partition does not change whose it is.
+    trust = rp.radiant_trust_policy("ext")
+    assert trust["Statement"][0]["Principal"]["AWS"].startswith("arn:aws:sts::649384204969:")
+    assert rp.cloudtrail_bucket_statements("logs", "t", "111122223333", partition=partition)[0]["Resource"] == \
+        "arn:{0}:s3:::logs".format(partition)
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
+def test_guardduty_principals_in_each_partition(partition):
+    regional = rp.guardduty_service_principal("af-south-1", {"af-south-1"}, partition)
+    assert regional == "guardduty.af-south-1.amazonaws.com"
+    assert rp.guardduty_service_principal("us-east-1", (), partition) == "guardduty.amazonaws.com"

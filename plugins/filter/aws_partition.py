@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ARNs and service principals in the caller's partition, for roles (the logic lives in module_utils/aws_calls.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
+
+
+def _filter_errors(function):
+    def wrapped(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ValueError as error:
+            raise AnsibleFilterError("{0}: {1}".format(function.__name__, error)) from error
+    return wrapped
+
+
+@_filter_errors
+def arn(partition, service, region="", account="", resource=""):
+    """One ARN, or a list of them when ``account`` is a list (one per account, in order)."""
+    if isinstance(account, (list, tuple)):
+        return [aws_calls.arn(partition, service, region, str(one), resource) for one in account]
+    return aws_calls.arn(partition, service, region, str(account), resource)
+
+
+@_filter_errors
+def arn_partition(arn_text):
+    return aws_calls.partition_of_arn(arn_text)
+
+
+@_filter_errors
+def service_principal(service, partition):
+    return aws_calls.service_principal(service, partition)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"arn": arn, "arn_partition": arn_partition, "service_principal": service_principal}
