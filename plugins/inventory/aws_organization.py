@@ -247,7 +247,7 @@ class InventoryModule(AWSInventoryBase):
         request = {"RoleArn": role_arn, "RoleSessionName": self.get_option("management_role_session_name")}
         if self.get_option("management_role_external_id"):
             request["ExternalId"] = self.get_option("management_role_external_id")
-        sts = self.client("sts", region=self.region or "us-east-1", retry_decorator=AWS_RETRY, config=retry_config())
+        sts = aws_client(self, "sts", region=self.region or "us-east-1")
         try:
             credentials = sts.assume_role(aws_retry=True, **request)["Credentials"]
         except (BotoCoreError, ClientError) as error:

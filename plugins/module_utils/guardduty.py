@@ -172,7 +172,7 @@ ERROR_ADVICE = (
     (
         _MEMBER_WRITES,
         r"email",
-        "Use the account's root user email address for {account_id} (GuardDuty checks it; seed 004's CSV "
+        "Use the account's root user email address for {account_id} (GuardDuty checks it; the accounts CSV "
         "'Account ID,Email' lists it).",
     ),
     (
@@ -207,7 +207,7 @@ ERROR_ADVICE = (
         ("AcceptAdministratorInvitation", "AcceptInvitation"),
         r"administrator \(master\) account with member|member accounts and cannot",
         "This account is itself a GuardDuty administrator with members in {region}; an account cannot be an "
-        "administrator and a member at once (seed 004): remove its members first.",
+        "administrator and a member at once: remove its members first.",
     ),
     (
         ("AcceptAdministratorInvitation", "AcceptInvitation"),

@@ -216,7 +216,7 @@ def ensure_publishing_destination(client, region, destination_arn=None, kms_key_
 
 
 # --------------------------------------------------------------------------------------
-# Sample findings (seed 000, "test the integration").
+# Sample findings (docs/requirements.md#end-to-end-test).
 # --------------------------------------------------------------------------------------
 def _finding_ids(client, detector_id, finding_types, region):
     params = {"DetectorId": detector_id}

@@ -36,7 +36,7 @@ DETECTOR_FEATURES = (
 )
 
 # CreateDetector enables every optional plan it is not told about, except Runtime
-# Monitoring (GuardDuty API reference, CreateDetector "Features"; DESIGN.md hard facts).
+# Monitoring (GuardDuty API reference, CreateDetector "Features"; docs/requirements.md#protection-plans).
 NOT_ENABLED_ON_CREATE = frozenset(("RUNTIME_MONITORING",))
 
 # GuardDuty refuses both at once (user guide, "Runtime Monitoring": migrating from EKS

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every member account's publishing destination, in every region, in one task.
 
-Seed 000, "Optional: Export GuardDuty logs to the main account bucket": each account with its
+docs/requirements.md#per-account-export: each account with its
 own detector exports into the main bucket with the main key. A destination belongs to the
 member's detector, so each account is reached with its own credentials: ONE sts:AssumeRole per
 account (with the caller's, i.e. the management account's, credentials), then per region the

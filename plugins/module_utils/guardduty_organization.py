@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """GuardDuty's administrator relationships: the organization's delegated administrator (from
 the management account), the organization configuration (from the delegated administrator)
-and invitations (from the member account, seed 004)."""
+and invitations (from the member account, docs/requirements.md#guardduty-by-invitation)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -191,7 +191,8 @@ def ensure_organization_configuration(client, region, auto_enable=None, features
 
 
 # --------------------------------------------------------------------------------------
-# Invitations, from the member account (seed 004): accept only the expected administrator.
+# Invitations, from the member account (docs/requirements.md#guardduty-by-invitation): accept only the expected
+# administrator.
 # --------------------------------------------------------------------------------------
 def read_administrator(client, detector_id, region):
     if detector_id is None:
@@ -298,8 +299,9 @@ def ensure_invitation(client, region, administrator_id, state="accepted", check_
             outcome["invitations"] = read_invitations(client, region)
         return outcome
 
-    # accepted: GuardDuty must be enabled before an invitation can be accepted (seed 004), so
-    # the detector comes first, even when the invitation has not arrived yet.
+    # accepted: GuardDuty must be enabled before an invitation can be accepted
+    # (docs/requirements.md#guardduty-by-invitation), so the detector comes first, even when the invitation has not
+    # arrived yet.
     if detector_id is None:
         created = ensure_detector(client, region, enable=True, check_mode=check_mode)
         detector_id = created["after"]["detector_id"]

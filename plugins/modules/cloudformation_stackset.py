@@ -130,7 +130,7 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Role radiant-aws-api-access-role in every account of the organization (seed 001)
+- name: Role radiant-aws-api-access-role in every account of the organization (docs/requirements.md#api-access-role)
   radiant.aws_onboarding.cloudformation_stackset:
     name: radiant-aws-api-access-role
     template: "{{ role_path }}/files/radiant_api_access_role.yml"

@@ -146,7 +146,8 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Organization trail of seed 000 (management read+write, S3 data events for every object)
+- name: Organization trail of docs/requirements.md#organization-trail (management read+write, S3 data events for every
+        object)
   radiant.aws_onboarding.cloudtrail_trail:
     name: management-events
     s3_bucket_name: example-cloudtrail-logs

@@ -103,14 +103,14 @@ EXAMPLES = r"""
           - name: EC2_AGENT_MANAGEMENT
             status: DISABLED
 
-- name: Disable S3 Protection on a standalone account (seed 003)
+- name: Disable S3 Protection on a standalone account (docs/requirements.md#protection-plans)
   radiant.aws_onboarding.guardduty_detector:
     region: eu-west-1
     features:
       - name: S3_DATA_EVENTS
         status: DISABLED
 
-- name: Create a detector with S3 Protection disabled from the start (seed 003)
+- name: Create a detector with S3 Protection disabled from the start (docs/requirements.md#protection-plans)
   radiant.aws_onboarding.guardduty_detector:
     region: eu-west-1
     features:

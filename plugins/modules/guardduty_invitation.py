@@ -13,7 +13,8 @@ module: guardduty_invitation
 short_description: Accept, decline or leave a GuardDuty administrator's invitation, in one or many accounts and regions
 version_added: 0.1.0
 description:
-  - Run with the credentials of a member account outside the organization (seed 004); each region is independent.
+  - Run with the credentials of a member account outside the organization (docs/requirements.md#outside-accounts); each
+    region is independent.
   - O(state=accepted) makes sure the account has a GuardDuty detector in the region (GuardDuty must be
     enabled before an invitation can be accepted), then accepts the pending invitation from
     O(administrator_account_id) (AcceptAdministratorInvitation). Invitations from any other account are never
@@ -70,7 +71,7 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Accept the security account's invitation in every region (seed 004)
+- name: Accept the security account's invitation in every region (docs/requirements.md#guardduty-by-invitation)
   radiant.aws_onboarding.guardduty_invitation:
     region: "{{ item }}"
     administrator_account_id: "111122223333"

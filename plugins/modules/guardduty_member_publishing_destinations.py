@@ -13,8 +13,8 @@ module: guardduty_member_publishing_destinations
 short_description: Export the GuardDuty findings of many accounts, in many regions, to one S3 bucket
 version_added: 0.1.0
 description:
-  - Seed 000's optional per-account export - every listed account's detector, in every listed region, gets an S3
-    publishing destination into the main bucket with the main KMS key.
+  - The per-account export of docs/requirements.md#per-account-export - every listed account's detector, in every listed
+    region, gets an S3 publishing destination into the main bucket with the main KMS key.
   - Each account is reached with ONE C(sts:AssumeRole) of its O(accounts[].role_arn), made with the credentials the
     module runs with (the organization's management account); then, per region, the detector is looked up and its S3
     destination created, adopted and updated in place, or deleted. A destination is never duplicated.

@@ -19,8 +19,8 @@ description:
     organization (O(accounts[].invite=true)) are created and invited (InviteMembers); they become C(Enabled)
     when they accept (radiant.aws_onboarding.guardduty_invitation).
   - Reports each account's relationship status.
-  - Optionally manages the protection plans of the members (UpdateMemberDetectors, batched), as seed 003's
-    selective member toggles, and removes members that are not listed.
+  - Optionally manages the protection plans of the members (UpdateMemberDetectors, batched), as the selective member
+    toggles of docs/requirements.md#protection-plans, and removes members that are not listed.
   - O(state=absent) disassociates and deletes the listed accounts.
   - Accounts AWS does not process (UnprocessedAccounts) are never ignored. The module applies everything it
     can, then fails listing each account with AWS's reason and what to fix.
@@ -108,7 +108,7 @@ EXAMPLES = r"""
     accounts: "{{ org_accounts | map('combine', {'invite': false}) }}"
   register: membership  # membership.regions['us-west-2'].pending
 
-- name: Make organization accounts members, with every protection plan (seed 000 step 10-11)
+- name: Make organization accounts members, with every protection plan (docs/requirements.md#guardduty)
   radiant.aws_onboarding.guardduty_members:
     region: us-east-1
     accounts: "{{ org_accounts | map('combine', {'invite': false}) }}"
@@ -120,7 +120,7 @@ EXAMPLES = r"""
       - name: LAMBDA_NETWORK_LOGS
       - name: RUNTIME_MONITORING
 
-- name: Invite accounts outside the organization (seed 004)
+- name: Invite accounts outside the organization (docs/requirements.md#outside-accounts)
   radiant.aws_onboarding.guardduty_members:
     region: us-east-1
     accounts:
@@ -129,7 +129,7 @@ EXAMPLES = r"""
         invite: true
     invitation_message: Radiant Security onboarding
 
-- name: Disable S3 Protection for two members only (seed 003)
+- name: Disable S3 Protection for two members only (docs/requirements.md#protection-plans)
   radiant.aws_onboarding.guardduty_members:
     region: us-east-1
     accounts:

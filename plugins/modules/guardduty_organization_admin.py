@@ -55,7 +55,7 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Delegate GuardDuty administration to the security account (seed 000 step 8)
+- name: Delegate GuardDuty administration to the security account (docs/requirements.md#guardduty)
   radiant.aws_onboarding.guardduty_organization_admin:
     region: us-east-1
     account_id: "111122223333"

@@ -72,7 +72,7 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Auto-enable GuardDuty and S3 Protection for every organization account (seed 003)
+- name: Auto-enable GuardDuty and S3 Protection for every organization account (docs/requirements.md#protection-plans)
   radiant.aws_onboarding.guardduty_organization_configuration:
     region: us-east-1
     auto_enable_organization_members: ALL

@@ -56,7 +56,7 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: Export findings to the Radiant bucket (seed 000 step 7)
+- name: Export findings to the Radiant bucket (docs/requirements.md#findings-export)
   radiant.aws_onboarding.guardduty_publishing_destination:
     region: us-east-1
     destination_arn: arn:aws:s3:::acme-guardduty-radiantsecurity

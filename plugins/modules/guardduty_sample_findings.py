@@ -13,8 +13,8 @@ module: guardduty_sample_findings
 short_description: Create GuardDuty sample findings to test the integration end to end
 version_added: 0.1.0
 description:
-  - Creates sample findings with the region's detector (CreateSampleFindings), as seed 000's
-    "test the integration" does, and reports the findings AWS created (their ids and types).
+  - Creates sample findings with the region's detector (CreateSampleFindings), as the end-to-end test of
+    docs/requirements.md#end-to-end-test does, and reports the findings AWS created (their ids and types).
   - With a publishing destination, GuardDuty exports them to the bucket, whose event notification then
     reaches the SNS topic.
   - Every run creates findings, so the module always reports a change; in check mode it reports the change

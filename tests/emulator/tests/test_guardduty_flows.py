@@ -130,7 +130,8 @@ def test_the_admin_cannot_be_removed_while_it_has_members(aws, sample_org):
     gd.enable_organization_admin_account(AdminAccountId=admin)
     admin_gd = aws("guardduty", account=admin)
     detector = admin_gd.list_detectors()["DetectorIds"][0]
-    created = admin_gd.create_members(DetectorId=detector, AccountDetails=[{"AccountId": member["id"], "Email": member["email"]}])
+    details = [{"AccountId": member["id"], "Email": member["email"]}]
+    created = admin_gd.create_members(DetectorId=detector, AccountDetails=details)
     assert created["UnprocessedAccounts"] == []
     with pytest.raises(botocore.exceptions.ClientError) as excinfo:
         gd.disable_organization_admin_account(AdminAccountId=admin)

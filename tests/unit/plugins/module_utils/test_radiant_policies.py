@@ -158,7 +158,8 @@ def test_every_arn_a_policy_builds_is_in_the_partition_given(partition):
     for name, policy in _policies_in(partition).items():
         arns = [text for text in _all_strings(policy) if text.startswith("arn:")]
         assert arns, name
-        # arn:*:guardduty is seed 001's partition-free resource; everything else names the partition.
+        # arn:*:guardduty is docs/requirements.md#api-access-role's partition-free resource; everything else names the
+        # partition.
         assert all(text.split(":")[1] in (partition, "*") for text in arns), (name, arns)
 
 
