@@ -22,7 +22,7 @@ ansible-playbook "$@" ../faults_onboarding/faults.yml -e faults_throttle_rate=0.
   -e faults_seed=3
 for playbook in onboard verify offboard; do
   limit=()
-  [ "$playbook" != verify ] || limit=(--limit management_account,log_account,outside_accounts)
+  [ "$playbook" != verify ] || limit=(--limit "management_account,log_account,outside_accounts")
   ansible-playbook -vvv -i "$OUTPUT_DIR/accounts.yml" "${run_vars[@]}" "${limit[@]}" "radiant.aws_onboarding.$playbook" \
     >"$logs/$playbook.log" 2>&1 || { tail -50 "$logs/$playbook.log"; echo "$playbook.yml failed; log: $logs/$playbook.log" >&2; exit 1; }
   if [ "$playbook" = onboard ]; then
