@@ -2,10 +2,6 @@
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class ModuleDocFragment(object):
     # The wait options of the modules whose changes AWS completes asynchronously; their argument

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which inventory host stands for each AWS account: one lookup every phase role shares."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 name: account_hosts
 short_description: The inventory host of each AWS account, searching the acting groups first

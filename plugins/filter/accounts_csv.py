@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The accounts CSV Radiant's AWS API credential takes, in AWS Organizations' export format."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 name: accounts_csv
 short_description: The account list CSV for Radiant's AWS API credential, in AWS Organizations' export format

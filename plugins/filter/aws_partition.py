@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """ARNs and service principals in the caller's partition, for roles (the logic lives in module_utils/aws_calls.py)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Turn the diff of a check-mode run into drift findings, so every verify.yml reports alike."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 name: drift_findings
 short_description: Drift findings from the before/after diff of a check-mode module run

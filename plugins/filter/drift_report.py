@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """verify.yml's coverage structure and HTML report (the logic lives in module_utils/drift_report.py)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.drift_report import (
     drift_coverage,
     guardduty_region_coverage,

@@ -7,10 +7,6 @@ Each phase's verify runs its own tasks in check mode with diffs; these filters t
 results into the items of the shared radiant_drift list, so the roles only call them.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.radiant.aws_onboarding.plugins.filter.drift_findings import drift_findings
 
 CLOUDTRAIL_PRINCIPAL = "cloudtrail.amazonaws.com"

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Expose the collection's policy builders to roles, so no role carries policy JSON."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 name: radiant_policy
 short_description: Build a policy document or statement list the onboarding writes

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which hosts a run needs but leaves out: the check that keeps --limit and job slicing safe."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 name: run_host_problems
 short_description: The accounts a run needs whose host is missing from the inventory or from the run

@@ -18,10 +18,6 @@ Two layers, one policy:
   throttled page is asked again, not the whole list.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 
 try:

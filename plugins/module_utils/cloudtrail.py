@@ -8,10 +8,6 @@ Everything above TrailManager is pure (no AWS call) except the small ``read_*`` 
 take a retry-wrapped client (``aws_retry=True``).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Helpers every module of this collection shares: batching, bounded waits, diffs."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import time
 
 # GuardDuty's batch operations take 1-50 account ids (API reference, e.g. CreateMembers).

@@ -13,10 +13,6 @@ diffs), so it costs no AWS call and no task per account or Region:
 * ``render_html``: a self-contained page (inline CSS, no script, no network), everything escaped.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 from html import escape
 

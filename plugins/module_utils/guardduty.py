@@ -12,10 +12,6 @@
 - bounded waits for states AWS reaches eventually.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 try:

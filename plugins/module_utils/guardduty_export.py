@@ -9,10 +9,6 @@ UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY when the bucket or key policy does no
 GuardDuty write.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import time
 
 try:

@@ -15,10 +15,6 @@ configurations that are not listed are left alone unless ``purge`` is asked for.
 No network here: everything is pure and unit-tested.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 
 # Always-on foundational sources GetDetector reports as features; nobody can switch them.

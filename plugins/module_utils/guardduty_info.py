@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read-only view of one region's GuardDuty, for verification and drift reports."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 try:
     import botocore
 except ImportError:

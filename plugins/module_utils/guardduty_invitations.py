@@ -11,10 +11,6 @@ guardduty_member_destinations.AccountClients) and works on the account-Region pa
 concurrently, bounded. Credentials stay inside the module: they are never returned.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 try:
     import botocore
 except ImportError:

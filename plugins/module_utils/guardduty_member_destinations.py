@@ -14,10 +14,6 @@ loader (the parsed service models) is shared and a client costs milliseconds; ac
 thread pool, because real AWS answers in ~100 ms per call.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import threading
 from concurrent.futures import ThreadPoolExecutor
 

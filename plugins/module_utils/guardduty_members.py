@@ -9,10 +9,6 @@ Enabled when they accept (user guide, "Managing GuardDuty accounts by invitation
 Every UnprocessedAccounts entry is collected and reported; nothing is swallowed.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import re
 

@@ -5,10 +5,6 @@
 the management account), the organization configuration (from the delegated administrator)
 and invitations (from the member account, docs/requirements.md#guardduty-by-invitation)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 try:
     import botocore
 except ImportError:

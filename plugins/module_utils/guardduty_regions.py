@@ -11,10 +11,6 @@ serial calls) per Region. A Region that fails does not stop the others: every fa
 collected and reported together, naming the account and the Region.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from concurrent.futures import ThreadPoolExecutor
 
 try:

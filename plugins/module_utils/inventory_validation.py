@@ -9,10 +9,6 @@ names the host (or the variable) and the field, and the region where one is invo
 callers collect all of them and fail once.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import csv
 import io
 import re

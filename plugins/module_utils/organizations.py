@@ -13,10 +13,6 @@ ceil(child OUs / 20) + ceil(accounts / 20), at least 1 each (AWS's page size is 
 Parents of the same tree level are read concurrently.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 try:
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:

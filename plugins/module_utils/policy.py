@@ -10,10 +10,6 @@ must never delete a customer's statement: everything without one of our Sids is 
 through untouched.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import json
 import os

@@ -8,10 +8,6 @@ documentation for the service statements. Where a guide's example is looser than
 recommends, the tighter form is used and the reason is given next to it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import arn, service_principal

@@ -10,10 +10,6 @@ say whose). KMS keys and SNS topics say their account (DescribeKey's AWSAccountI
 GetTopicAttributes' Owner). Every check here is a read.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code
 
 OWNED = "owned"

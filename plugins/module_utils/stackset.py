@@ -13,10 +13,6 @@ guide, "Account-level targets for service-managed stack sets"):
 - One operation runs at a time per stack set; the OperationId is an idempotency token.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import time
 import uuid
 
