@@ -17,14 +17,22 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, batched, wait_for
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
+    WaitTimeout,
+    batched,
+    diff_of,
+    wait_for,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     DEFAULT_WAIT_DELAY,
     GuardDutyError,
     explain,
     list_members,
+    require_detector_id,
+    unprocessed_message,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
+    features_for_diff,
     features_from_api,
     features_to_api,
     plan_features,
@@ -325,3 +333,117 @@ def member_result(member):
         "invited_at": member.get("InvitedAt"),
         "updated_at": member.get("UpdatedAt"),
     }
+
+
+def run_members(module, client, region, features):
+    """The guardduty_members module in one Region: the result, or GuardDutyError carrying it when
+    something is left to fix (module_utils/guardduty_regions.py runs it in each Region)."""
+    params = module.params
+    state = params["state"]
+    desired = desired_accounts(params["accounts"])
+    detector_id = require_detector_id(client, region, "managing GuardDuty members")
+    manager = MemberManager(client, detector_id, region)
+
+    current = manager.members()
+    plan = plan_membership(current, desired, state=state, purge=params["purge_members"])
+    before = {account_id: member["RelationshipStatus"] for account_id, member in current.items()
+              if account_id in desired or account_id in plan["remove"]}
+    changed = not plan_is_empty(plan)
+
+    if module.check_mode:
+        final_statuses = predicted_statuses(current, desired, plan)
+        final = {}
+        for account_id, status in final_statuses.items():
+            record = dict(current.get(account_id) or {"AccountId": account_id, "Email": desired[account_id]["email"]})
+            record["RelationshipStatus"] = status
+            final[account_id] = record
+    else:
+        if plan["recreate"]:
+            manager.remove(plan["recreate"])
+        to_create = plan["create"] + plan["recreate"]
+        created = manager.create(to_create, desired) if to_create else []
+        to_invite = [a for a in plan["invite"] + plan["recreate"]
+                     if a in created or a not in to_create]
+        if to_invite:
+            manager.invite(to_invite, params["invitation_message"], params["disable_email_notification"])
+        if plan["remove"]:
+            manager.remove(plan["remove"])
+        if params["wait"] and state == "present":
+            manager.wait_enabled([a for a in created if not desired[a]["invite"]], params["wait_timeout"])
+        still_associating = manager.wait_associated(params["wait_timeout"] if params["wait"] else 0)
+        if still_associating:
+            module.warn(
+                "Organization auto-enable is still associating {0} account(s) in {1}: {2}. GuardDuty finishes "
+                "this on its own (it can take up to 24 hours); run again later to give them their protection "
+                "plans.".format(len(still_associating), region, ", ".join(still_associating[:20])
+                                + (" ..." if len(still_associating) > 20 else ""))
+            )
+        final = manager.members() if changed else current
+
+    # Protection plans of the listed members that are Enabled.
+    features_pending = []
+    feature_before, feature_after = {}, {}
+    if state == "present" and (features or params["purge_features"]):
+        enabled = sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == ENABLED
+                         and (not module.check_mode or current.get(a, {}).get("RelationshipStatus") == ENABLED))
+        features_pending = sorted(a for a in desired if a not in enabled)
+        current_features = manager.member_features(enabled) if enabled else {}
+        feature_changes = plan_member_features(current_features, features, purge=params["purge_features"])
+        for account_id, account_changes in feature_changes.items():
+            feature_before[account_id] = features_for_diff(
+                {name: current_features[account_id].get(name, {"value": None, "additional": {}})
+                 for name in account_changes})
+            feature_after[account_id] = features_for_diff(account_changes)
+        if feature_changes:
+            changed = True
+            if not module.check_mode:
+                manager.update_features(feature_changes)
+            else:
+                manager.done["features_updated"] = sorted(feature_changes)
+
+    if module.check_mode:
+        manager.done["created"] = list(plan["create"] + plan["recreate"])
+        manager.done["invited"] = list(plan["invite"] + plan["recreate"])
+        manager.done["removed"] = list(plan["remove"])
+
+    members = [member_result(final[a]) for a in sorted(desired) if a in final]
+    after = {account_id: final[account_id]["RelationshipStatus"] for account_id in before.keys() | desired.keys()
+             if account_id in final}
+    result = dict(
+        changed=changed,
+        detector_id=detector_id,
+        members=members,
+        pending=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == "Invited"),
+        features_pending=features_pending,
+        associating=sorted(a for a in manager.associating if final.get(a, {}).get("RelationshipStatus") != ENABLED),
+        unprocessed_accounts=manager.unprocessed,
+        **manager.progress()
+    )
+    if module._diff:
+        result["diff"] = diff_of(
+            {"relationship_status": before, "member_features": feature_before},
+            {"relationship_status": after, "member_features": feature_after},
+        )
+
+    problems = []
+    if manager.unprocessed:
+        problems.append(unprocessed_message(manager.unprocessed, "manage GuardDuty members", {"region": region}))
+    not_associated = sorted(a for a in desired if state == "present" and not desired[a]["invite"]
+                            and final.get(a, {}).get("RelationshipStatus") == CREATED)
+    email_failed = sorted(a for a in desired if state == "present"
+                          and final.get(a, {}).get("RelationshipStatus") == EMAIL_FAILED)
+    if email_failed and not module.check_mode:
+        problems.append(
+            "GuardDuty could not verify the email of {0} (EmailVerificationFailed): the address must be the account's "
+            "root user email. Fix 'email' and run again; the module then deletes and re-creates the member and "
+            "invites it again.".format(", ".join(
+                "{0} ({1})".format(a, final[a].get("Email")) for a in email_failed))
+        )
+    if not_associated and not module.check_mode:
+        problems.append(
+            "Account(s) {0} were created but not associated: they are not organization accounts of this delegated "
+            "administrator. Set invite: true for accounts outside the organization.".format(", ".join(not_associated))
+        )
+    if problems:
+        raise GuardDutyError(" ".join(problems), **result)
+    return result

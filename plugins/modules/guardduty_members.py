@@ -20,20 +20,18 @@ description:
   - O(state=absent) disassociates and deletes the listed accounts.
   - Accounts AWS does not process (UnprocessedAccounts) are never ignored. The module applies everything it
     can, then fails listing each account with AWS's reason and what to fix.
+  - O(wait) waits until the organization accounts just added report C(Enabled), and for the accounts organization
+    auto-enable is associating meanwhile (see RV(associating)).
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:
   accounts:
-    description:
-      - The accounts to manage.
+    description: The accounts to manage.
     type: list
     elements: dict
     required: true
     suboptions:
-      account_id:
-        description: 12-digit AWS account id.
-        type: str
-        required: true
+      account_id: {description: 12-digit AWS account id., type: str, required: true}
       email:
         description:
           - The account's root user email address. GuardDuty requires it to create a member and checks it
@@ -46,19 +44,12 @@ options:
         type: bool
         default: false
   state:
-    description:
-      - V(present) makes the accounts members; V(absent) disassociates and deletes them.
-    type: str
-    choices: [present, absent]
-    default: present
+    {description: "V(present) makes the accounts members; V(absent) disassociates and deletes them.", type: str,
+     choices: [present, absent], default: present}
   purge_members:
-    description:
-      - With O(state=present), also disassociate and delete every member that is not in O(accounts).
-    type: bool
-    default: false
-  invitation_message:
-    description: Message sent with invitations.
-    type: str
+    {description: "With O(state=present), also disassociate and delete every member that is not in O(accounts).",
+     type: bool, default: false}
+  invitation_message: {description: Message sent with invitations., type: str}
   disable_email_notification:
     description:
       - Do not email the invited account's root user (the invitation still appears in GuardDuty and in the
@@ -72,24 +63,13 @@ options:
       - Members that are not C(Enabled) yet are skipped and listed in RV(features_pending).
       - Features that are not listed are left as they are unless O(purge_features=true).
   purge_features:
-    description: Switch off, on the members, every feature that O(features) does not list.
-    type: bool
-    default: false
-  wait:
-    description:
-      - Wait until the organization accounts just added report C(Enabled), and (bounded by O(wait_timeout)) for the
-        accounts organization auto-enable is associating meanwhile (see RV(associating)).
-    type: bool
-    default: true
-  wait_timeout:
-    description: How long to wait, in seconds.
-    type: int
-    default: 120
+    {description: "Switch off, on the members, every feature O(features) does not list.", type: bool, default: false}
 notes:
   - Check mode makes no write call. Protection plans of accounts that are not members yet cannot be
     compared in check mode; they are compared on the real run.
   - Removing organization members fails while organization auto-enable is C(ALL); the error says so.
 extends_documentation_fragment:
+  - radiant.aws_onboarding.wait
   - radiant.aws_onboarding.guardduty.features
   - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
@@ -141,16 +121,13 @@ EXAMPLES = r"""
   radiant.aws_onboarding.guardduty_members:
     region: us-east-1
     state: absent
-    accounts:
-      - account_id: "111122223333"
+    accounts: [{account_id: "111122223333"}]
 """
 
 RETURN = r"""
 detector_id:
-  description: The administrator's detector in the region.
-  returned: when O(regions) is not given
-  type: str
-  sample: 12abc34d567e8fa901bc2d34e56789f0
+  {description: "The administrator's detector in the region.", returned: when O(regions) is not given, type: str,
+   sample: 12abc34d567e8fa901bc2d34e56789f0}
 members:
   description:
     - The listed accounts' member records after the run (predicted in check mode), sorted by account id.
@@ -159,72 +136,36 @@ members:
   type: list
   elements: dict
   contains:
-    account_id:
-      description: Member account id.
-      type: str
-      sample: "111122223333"
-    email:
-      description: Email the member was created with.
-      type: str
-      sample: aws+a@example.test
+    account_id: {description: Member account id., type: str, sample: "111122223333"}
+    email: {description: Email the member was created with., type: str, sample: aws+a@example.test}
     relationship_status:
       description:
         - C(Created), C(Invited), C(Enabled), C(Disabled), C(Removed), C(Resigned),
           C(EmailVerificationInProgress) or C(EmailVerificationFailed).
       type: str
       sample: Enabled
-    administrator_id:
-      description: The administrator account.
-      type: str
-      sample: "123456789012"
-    detector_id:
-      description: The member's detector id, when it has one.
-      type: str
-      sample: 4b2fd2ad5a0f4e1c8e1d0d5cfe7b1a11
-    invited_at:
-      description: When the invitation was sent (invited accounts only).
-      type: str
-      sample: "2026-11-21T10:00:00.000Z"
-    updated_at:
-      description: Last change of the record.
-      type: str
-      sample: "2026-11-21T10:00:00.000Z"
+    administrator_id: {description: The administrator account., type: str, sample: "123456789012"}
+    detector_id: {description: "The member's detector id, when it has one.", type: str, sample: 4b2fd2ad5a0f4e1c8e1d}
+    invited_at: {description: When the invitation was sent (to invited accounts)., type: str, sample: "2026-11-21"}
+    updated_at: {description: Last change of the record., type: str, sample: "2026-11-21T10:00:00.000Z"}
 created:
-  description: Accounts created as members by this run.
-  returned: when O(regions) is not given
-  type: list
-  elements: str
-  sample: ["111122223333"]
+  {description: "Accounts created as members by this run.",
+   returned: when O(regions) is not given, type: list, elements: str, sample: ["111122223333"]}
 invited:
-  description: Accounts invited by this run.
-  returned: when O(regions) is not given
-  type: list
-  elements: str
-  sample: ["990000000001"]
+  {description: "Accounts invited by this run.",
+   returned: when O(regions) is not given, type: list, elements: str, sample: ["990000000001"]}
 pending:
-  description: Invited accounts that have not accepted yet (nothing to do until they do).
-  returned: when O(regions) is not given
-  type: list
-  elements: str
-  sample: []
+  {description: "Invited accounts that have not accepted yet (nothing to do until they do).",
+   returned: when O(regions) is not given, type: list, elements: str, sample: []}
 removed:
-  description: Accounts disassociated and deleted by this run.
-  returned: when O(regions) is not given
-  type: list
-  elements: str
-  sample: []
+  {description: "Accounts disassociated and deleted by this run.",
+   returned: when O(regions) is not given, type: list, elements: str, sample: []}
 features_updated:
-  description: Members whose protection plans this run changed.
-  returned: when O(regions) is not given
-  type: list
-  elements: str
-  sample: []
+  {description: "Members whose protection plans this run changed.",
+   returned: when O(regions) is not given, type: list, elements: str, sample: []}
 features_pending:
-  description: Listed accounts whose protection plans could not be managed because they are not Enabled members.
-  returned: when O(regions) is not given
-  type: list
-  elements: str
-  sample: []
+  {description: "Listed accounts whose protection plans could not be managed because they are not Enabled members.",
+   returned: when O(regions) is not given, type: list, elements: str, sample: []}
 associating:
   description:
     - Organization accounts that organization auto-enable was still associating when the wait ended (GuardDuty
@@ -252,160 +193,27 @@ regions:
   sample:
     us-east-1: {"changed": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0", "pending": [], "error": null}
 errors:
-  description: With O(regions), one line per Region that failed, starting with the Region.
-  returned: when O(regions) is given
-  type: list
-  elements: str
-  sample: []
+  {description: "With O(regions), one line per Region that failed, starting with the Region.",
+   returned: when O(regions) is given, type: list, elements: str, sample: []}
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
-    GuardDutyError,
-    require_detector_id,
-    unprocessed_message,
-)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import wait_argument_spec
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     FeatureError,
     check_exclusive,
     feature_option_spec,
-    features_for_diff,
     features_from_params,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_members import (
-    CREATED,
-    EMAIL_FAILED,
-    ENABLED,
-    MemberManager,
-    desired_accounts,
-    member_result,
-    plan_is_empty,
-    plan_member_features,
-    plan_membership,
-    predicted_statuses,
-)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_members import run_members
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
     region_options,
     run_guardduty_module,
 )
 
 
-def run(module, client, region, features):
-    """The members in one Region: the result, or GuardDutyError carrying it when something is left to fix."""
-    params = module.params
-    state = params["state"]
-    desired = desired_accounts(params["accounts"])
-    detector_id = require_detector_id(client, region, "managing GuardDuty members")
-    manager = MemberManager(client, detector_id, region)
-
-    current = manager.members()
-    plan = plan_membership(current, desired, state=state, purge=params["purge_members"])
-    before = {account_id: member["RelationshipStatus"] for account_id, member in current.items()
-              if account_id in desired or account_id in plan["remove"]}
-    changed = not plan_is_empty(plan)
-
-    if module.check_mode:
-        final_statuses = predicted_statuses(current, desired, plan)
-        final = {}
-        for account_id, status in final_statuses.items():
-            record = dict(current.get(account_id) or {"AccountId": account_id, "Email": desired[account_id]["email"]})
-            record["RelationshipStatus"] = status
-            final[account_id] = record
-    else:
-        if plan["recreate"]:
-            manager.remove(plan["recreate"])
-        to_create = plan["create"] + plan["recreate"]
-        created = manager.create(to_create, desired) if to_create else []
-        to_invite = [a for a in plan["invite"] + plan["recreate"]
-                     if a in created or a not in to_create]
-        if to_invite:
-            manager.invite(to_invite, params["invitation_message"], params["disable_email_notification"])
-        if plan["remove"]:
-            manager.remove(plan["remove"])
-        if params["wait"] and state == "present":
-            manager.wait_enabled([a for a in created if not desired[a]["invite"]], params["wait_timeout"])
-        still_associating = manager.wait_associated(params["wait_timeout"] if params["wait"] else 0)
-        if still_associating:
-            module.warn(
-                "Organization auto-enable is still associating {0} account(s) in {1}: {2}. GuardDuty finishes "
-                "this on its own (it can take up to 24 hours); run again later to give them their protection "
-                "plans.".format(len(still_associating), region, ", ".join(still_associating[:20])
-                                + (" ..." if len(still_associating) > 20 else ""))
-            )
-        final = manager.members() if changed else current
-
-    # Protection plans of the listed members that are Enabled.
-    features_pending = []
-    feature_before, feature_after = {}, {}
-    if state == "present" and (features or params["purge_features"]):
-        enabled = sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == ENABLED
-                         and (not module.check_mode or current.get(a, {}).get("RelationshipStatus") == ENABLED))
-        features_pending = sorted(a for a in desired if a not in enabled)
-        current_features = manager.member_features(enabled) if enabled else {}
-        feature_changes = plan_member_features(current_features, features, purge=params["purge_features"])
-        for account_id, account_changes in feature_changes.items():
-            feature_before[account_id] = features_for_diff(
-                {name: current_features[account_id].get(name, {"value": None, "additional": {}})
-                 for name in account_changes})
-            feature_after[account_id] = features_for_diff(account_changes)
-        if feature_changes:
-            changed = True
-            if not module.check_mode:
-                manager.update_features(feature_changes)
-            else:
-                manager.done["features_updated"] = sorted(feature_changes)
-
-    if module.check_mode:
-        manager.done["created"] = list(plan["create"] + plan["recreate"])
-        manager.done["invited"] = list(plan["invite"] + plan["recreate"])
-        manager.done["removed"] = list(plan["remove"])
-
-    members = [member_result(final[a]) for a in sorted(desired) if a in final]
-    after = {account_id: final[account_id]["RelationshipStatus"] for account_id in before.keys() | desired.keys()
-             if account_id in final}
-    result = dict(
-        changed=changed,
-        detector_id=detector_id,
-        members=members,
-        pending=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == "Invited"),
-        features_pending=features_pending,
-        associating=sorted(a for a in manager.associating if final.get(a, {}).get("RelationshipStatus") != ENABLED),
-        unprocessed_accounts=manager.unprocessed,
-        **manager.progress()
-    )
-    if module._diff:
-        result["diff"] = diff_of(
-            {"relationship_status": before, "member_features": feature_before},
-            {"relationship_status": after, "member_features": feature_after},
-        )
-
-    problems = []
-    if manager.unprocessed:
-        problems.append(unprocessed_message(manager.unprocessed, "manage GuardDuty members", {"region": region}))
-    not_associated = sorted(a for a in desired if state == "present" and not desired[a]["invite"]
-                            and final.get(a, {}).get("RelationshipStatus") == CREATED)
-    email_failed = sorted(a for a in desired if state == "present"
-                          and final.get(a, {}).get("RelationshipStatus") == EMAIL_FAILED)
-    if email_failed and not module.check_mode:
-        problems.append(
-            "GuardDuty could not verify the email of {0} (EmailVerificationFailed): the address must be the account's "
-            "root user email. Fix 'email' and run again; the module then deletes and re-creates the member and "
-            "invites it again.".format(", ".join(
-                "{0} ({1})".format(a, final[a].get("Email")) for a in email_failed))
-        )
-    if not_associated and not module.check_mode:
-        problems.append(
-            "Account(s) {0} were created but not associated: they are not organization accounts of this delegated "
-            "administrator. Set invite: true for accounts outside the organization.".format(", ".join(not_associated))
-        )
-    if problems:
-        raise GuardDutyError(" ".join(problems), **result)
-    return result
-
-
-def main():
-    argument_spec = dict(
+def argument_spec():
+    return dict(
         accounts=dict(
             type="list",
             elements="dict",
@@ -422,17 +230,19 @@ def main():
         disable_email_notification=dict(type="bool", default=False),
         features=feature_option_spec("status"),
         purge_features=dict(type="bool", default=False),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=120),
+        **wait_argument_spec(),
         **region_options()
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec=argument_spec(), supports_check_mode=True)
     try:
         features = features_from_params(module.params["features"])
         check_exclusive(features)
     except FeatureError as e:
         module.fail_json(msg=str(e))
-    run_guardduty_module(module, lambda client, region: run(module, client, region, features))
+    run_guardduty_module(module, lambda client, region: run_members(module, client, region, features))
 
 
 if __name__ == "__main__":
