@@ -19,7 +19,14 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, pages, paginate
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
+    arn,
+    aws_client,
+    pages,
+    paginate,
+    partition_for_region,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_message as aws_error_message
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, wait_for
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     features_for_diff,
@@ -88,7 +95,7 @@ NOT_DELEGATED_ADMIN = r"administrator|delegated|organization|master permission"
 
 BUCKET_POLICY_ADVICE = (
     "Fix the bucket policy of {bucket}: allow the service principal guardduty.amazonaws.com "
-    "s3:GetBucketLocation on arn:aws:s3:::{bucket} and s3:PutObject on {destination_arn}/* with the "
+    "s3:GetBucketLocation on the bucket and s3:PutObject on {destination_arn}/* with the "
     "conditions aws:SourceAccount = {account_id} and aws:SourceArn = {detector_arn} "
     "(opt-in regions use guardduty.{region}.amazonaws.com)."
 )
@@ -271,10 +278,8 @@ def is_not_delegated_admin(error):
 
 
 def error_message(error):
-    try:
-        return error.response["Error"].get("Message") or str(error)
-    except (AttributeError, KeyError, TypeError):
-        return str(error)
+    """AWS's message of a ClientError, else the exception's own text."""
+    return aws_error_message(error) or str(error)
 
 
 def explain(error, action, context=None):
@@ -349,8 +354,8 @@ def account_of_detector(detector):
     return match.group(1) if match else None
 
 
-def detector_arn(region, account_id, detector_id, partition="aws"):
-    return "arn:{0}:guardduty:{1}:{2}:detector/{3}".format(partition, region, account_id, detector_id)
+def detector_arn(region, account_id, detector_id):
+    return arn(partition_for_region(region), "guardduty", region, account_id, "detector/" + detector_id)
 
 
 def list_members(client, detector_id, only_associated=False):

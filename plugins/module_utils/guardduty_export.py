@@ -37,7 +37,7 @@ UNABLE = "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY"
 
 
 def bucket_of(destination_arn):
-    """``arn:aws:s3:::bucket[/prefix]`` -> bucket."""
+    """``arn:<partition>:s3:::bucket[/prefix]`` -> bucket."""
     return (destination_arn or "").split(":::", 1)[-1].split("/", 1)[0]
 
 

@@ -11,7 +11,9 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty i
     GuardDutyError,
     advice_for,
     describe_organization_configuration,
+    detector_arn,
     ensure_detector,
+    error_message,
     explain,
     find_detector_id,
     is_not_delegated_admin,
@@ -315,3 +317,16 @@ def test_create_sends_only_listed_features(stubbed):
         [{"name": "S3_DATA_EVENTS", "status": "DISABLED"}]))
     assert outcome["created"]
     assert outcome["after"]["detector_id"] == DETECTOR
+
+
+@pytest.mark.parametrize("region, partition", [("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"),
+                                               ("cn-north-1", "aws-cn")])
+def test_detector_arn_is_in_the_partition_of_its_region(region, partition):
+    assert detector_arn(region, "111122223333", "d1") == (
+        "arn:{0}:guardduty:{1}:111122223333:detector/d1".format(partition, region))
+
+
+def test_error_message_is_aws_s_message_or_the_exception_s_text():
+    error = ClientError({"Error": {"Code": "BadRequestException", "Message": "nope"}}, "ListMembers")
+    assert error_message(error) == "nope"
+    assert error_message(ValueError("plain")) == "plain"
