@@ -33,17 +33,11 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description: Wait until ListOrganizationAdminAccounts reports the account C(ENABLED) (or gone, for V(absent)).
-    type: bool
-    default: true
-  wait_timeout:
-    description: How long to wait, in seconds.
-    type: int
-    default: 120
 notes:
   - Check mode makes no write call.
+  - O(wait) waits until ListOrganizationAdminAccounts reports the account C(ENABLED) (or gone, for V(absent)).
 extends_documentation_fragment:
+  - radiant.aws_onboarding.wait
   - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -110,7 +104,7 @@ errors:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of, wait_argument_spec
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
     admin_accounts_result,
     ensure_organization_admin,
@@ -125,8 +119,7 @@ def main():
     argument_spec = dict(
         account_id=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=120),
+        **wait_argument_spec(),
         **region_options()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)

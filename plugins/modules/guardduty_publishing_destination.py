@@ -35,17 +35,11 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description: Wait until the destination is C(PUBLISHING).
-    type: bool
-    default: true
-  wait_timeout:
-    description: How long to wait, in seconds.
-    type: int
-    default: 120
 notes:
   - Check mode makes no write call.
+  - O(wait) waits until the destination is C(PUBLISHING).
 extends_documentation_fragment:
+  - radiant.aws_onboarding.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -106,7 +100,7 @@ destination:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of, wait_argument_spec
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     GuardDutyError,
     fail,
@@ -123,8 +117,7 @@ def main():
         destination_arn=dict(type="str"),
         kms_key_arn=dict(type="str", no_log=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=120),
+        **wait_argument_spec(),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -25,12 +25,12 @@ options:
     type: list
     elements: str
   wait_timeout:
-    description: How long to wait, in seconds, for the new findings to be listed.
-    type: int
     default: 60
 notes:
   - Check mode makes no write call.
+  - The module waits, at most O(wait_timeout) seconds, for the new findings to be listed.
 extends_documentation_fragment:
+  - radiant.aws_onboarding.wait.timeout
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -106,6 +106,7 @@ findings:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import wait_argument_spec
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     GuardDutyError,
     fail,
@@ -120,7 +121,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_e
 def main():
     argument_spec = dict(
         finding_types=dict(type="list", elements="str"),
-        wait_timeout=dict(type="int", default=60),
+        **wait_argument_spec(timeout=60, switch=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
