@@ -46,9 +46,8 @@ def test_creates_org_accounts_and_invites_the_outside_one(aws_module):
                                                    {"AccountId": OUTSIDE, "Email": "c@partner.test"}]})
     stub.add_response("invite_members", {"UnprocessedAccounts": []}, {
         "DetectorId": DETECTOR, "AccountIds": [OUTSIDE], "DisableEmailNotification": False})
-    stub.add_response("list_members", {"Members": existing + [record(NEW_ORG, "Enabled", "b@x.test"),
-                                                             record(OUTSIDE, "Invited", "c@partner.test")]},
-                      LIST_MEMBERS)
+    after = existing + [record(NEW_ORG, "Enabled", "b@x.test"), record(OUTSIDE, "Invited", "c@partner.test")]
+    stub.add_response("list_members", {"Members": after}, LIST_MEMBERS)
     with stub:
         result = run_members(module, client, "us-east-1", {})
     stub.assert_no_pending_responses()
