@@ -210,7 +210,7 @@ PLAY
     target_failed "$target" "$elapsed"
     continue
   fi
-  recap=$(grep -E '^testhost +:' "$log" | tail -1 | sed -E 's/ +/ /g')
+  recap=$(grep -E '^testhost +:' "$log" | tail -1 | sed -E 's/ +/ /g' || true)  # a runme.sh target may print no recap
   cpu=$(awk -v a="$cpu_start" -v b="$(emulator_cpu)" 'BEGIN { printf "%.1f", b - a }')
   playbook_cpu=$(awk -v a="$children_start" -v b="$(children_cpu)" 'BEGIN { printf "%.1f", b - a }')
   echo "--- target $target passed in ${elapsed} s, CPU ${playbook_cpu} s + emulator ${cpu} s (${recap#testhost : })"
