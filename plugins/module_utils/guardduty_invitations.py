@@ -16,6 +16,10 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    normalized_accounts,
+    sign_in_all,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import GuardDutyError
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
@@ -25,7 +29,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_o
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
     DEFAULT_MAX_WORKERS,
-    ERRORS_IN_MESSAGE,
     failure_text,
     run_concurrently,
 )
@@ -53,22 +56,14 @@ def converge_invitations(clients, accounts, regions, administrator_id, state="ac
                          max_workers=DEFAULT_MAX_WORKERS, with_diff=False):
     """Every account of ``accounts`` (dicts with account_id and role_arn), in every Region of ``regions``.
 
-    ``clients`` is an AccountClients. Roles are assumed first, concurrently; then the pairs run
+    ``clients`` is an account_sessions.AccountSessions. Roles are assumed first, concurrently; then the pairs run
     concurrently. A role that cannot be assumed fails that account's pairs, one message; a pair
     that fails does not stop the others. Returns changed, memberships (one entry per pair, in
     account then Region order), errors and the diff of the pairs that change, keyed
     "<account>/<region>".
     """
-    accounts = [dict(account, account_id=str(account["account_id"])) for account in accounts]
-
-    def sign_in(account):
-        try:
-            return clients.credentials(account["account_id"], account.get("role_arn")), None
-        except GuardDutyError as e:
-            return None, e.message
-
-    sessions = dict(zip((account["account_id"] for account in accounts),
-                        run_concurrently(accounts, sign_in, max_workers)))
+    accounts = normalized_accounts(accounts)
+    sessions = sign_in_all(clients, accounts, max_workers)
 
     def one(pair):
         account_id, region = pair
@@ -102,10 +97,3 @@ def converge_invitations(clients, accounts, regions, administrator_id, state="ac
         "errors": list(dict.fromkeys(entry["error"] for entry in memberships if entry["error"])),
         "diff": diff_of(before, after),
     }
-
-
-def invitations_failure_message(errors, total):
-    shown = errors[:ERRORS_IN_MESSAGE]
-    more = len(errors) - len(shown)
-    return "{0} of {1} account-Region pairs failed: {2}{3}".format(
-        len(errors), total, " | ".join(shown), " | ... and {0} more (see errors)".format(more) if more else "")

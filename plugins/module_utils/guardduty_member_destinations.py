@@ -5,25 +5,21 @@
 
 docs/requirements.md#per-account-export: each account with its
 own detector exports into the main bucket with the main key. A destination belongs to the
-member's detector, so each account is reached with its own credentials: ONE sts:AssumeRole per
-account (with the caller's, i.e. the management account's, credentials), then per region the
-same logic as the administrator's destination (guardduty_export.ensure_publishing_destination).
-
-Scale: thousands of account-region pairs. Clients come from one boto3 session, so botocore's
-loader (the parsed service models) is shared and a client costs milliseconds; accounts run in a
-thread pool, because real AWS answers in ~100 ms per call.
+member's detector, so each account is reached with its own credentials (account_sessions: ONE
+sts:AssumeRole per account, the accounts in a bounded thread pool), then per region the same
+logic as the administrator's destination (guardduty_export.ensure_publishing_destination).
 """
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 try:
-    import boto3
     import botocore
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import botocore_config, retrying
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    DEFAULT_ACCOUNT_WORKERS,
+    AccountAccessError,
+    run_concurrently,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     GuardDutyError,
     detector_arn,
@@ -34,60 +30,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_e
     destination_view,
     ensure_publishing_destination,
 )
-
-DEFAULT_SESSION_NAME = "radiant-onboarding"
-DEFAULT_MAX_WORKERS = 16
-# How many failures the module's message spells out (all are returned in ``errors``).
-ERRORS_IN_MESSAGE = 20
-
-
-class AccountClients:
-    """GuardDuty clients for many accounts and regions from one boto3 session.
-
-    ``connect_params`` are amazon.aws's connection parameters (get_aws_connection_info): the
-    caller's own credentials or profile, ``verify`` and ``aws_config`` (merged over the collection's
-    retry policy, aws_calls.RETRY_CONFIG, like every client); ``sts_client`` comes from
-    aws_calls.aws_client. boto3 sessions are not thread-safe, so creating a client holds a
-    lock; the clients themselves are.
-    """
-
-    def __init__(self, sts_client, endpoint_url=None, connect_params=None, session_name=DEFAULT_SESSION_NAME):
-        params = dict(connect_params or {})
-        self._session = boto3.session.Session(profile_name=params.pop("profile_name", None))
-        self._own_credentials = {name: params.pop(name, None) for name in
-                                 ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")}
-        self._config = botocore_config(params.pop("aws_config", None))
-        self._verify = params.pop("verify", None)
-        self._endpoint_url = endpoint_url
-        self._sts = sts_client
-        self._session_name = session_name
-        self._lock = threading.Lock()
-
-    def credentials(self, account_id, role_arn):
-        """The account's temporary credentials (one AssumeRole); the caller's own without a role."""
-        if not role_arn:
-            return dict(self._own_credentials)
-        try:
-            found = self._sts.assume_role(RoleArn=role_arn, RoleSessionName=self._session_name, aws_retry=True)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            raise GuardDutyError(
-                "account {0}: could not assume {1}: {2}. The role must exist in account {0} and its trust policy "
-                "must let the caller (the management account) assume it; fix the role name or the trust "
-                "policy, or leave the account out.".format(account_id, role_arn, error_message(e)),
-                error=e,
-            ) from e
-        credentials = found["Credentials"]
-        return {
-            "aws_access_key_id": credentials["AccessKeyId"],
-            "aws_secret_access_key": credentials["SecretAccessKey"],
-            "aws_session_token": credentials["SessionToken"],
-        }
-
-    def guardduty(self, credentials, region):
-        with self._lock:
-            client = self._session.client("guardduty", region_name=region, endpoint_url=self._endpoint_url,
-                                          config=self._config, verify=self._verify, **credentials)
-        return retrying(client)
 
 
 def _entry(account_id, region, detector_id=None, destination=None, changed=False, error=None):
@@ -123,7 +65,7 @@ def converge_account(clients, account, regions, **settings):
     account_id = str(account["account_id"])
     try:
         credentials = clients.credentials(account_id, account.get("role_arn"))
-    except GuardDutyError as e:
+    except AccountAccessError as e:
         return [(_entry(account_id, region, error=e.message), None, None) for region in regions]
     results = []
     for region in regions:
@@ -141,15 +83,14 @@ def converge_account(clients, account, regions, **settings):
     return results
 
 
-def converge_accounts(clients, accounts, regions, max_workers=DEFAULT_MAX_WORKERS, **settings):
+def converge_accounts(clients, accounts, regions, max_workers=DEFAULT_ACCOUNT_WORKERS, **settings):
     """Every account in ``accounts`` (dicts with account_id and optional role_arn), every region.
 
     Returns changed, destinations (one entry per account and region, in the given order),
     detector_arns (every detector found), accounts_without_detector, errors, and the diff of the
     pairs that change (keyed "<account>/<region>")."""
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(accounts) or 1))) as pool:
-        per_account = list(pool.map(lambda account: converge_account(clients, account, regions, **settings),
-                                    accounts))
+    per_account = run_concurrently(accounts, lambda account: converge_account(clients, account, regions, **settings),
+                                   max_workers)
     return summarize([result for results in per_account for result in results])
 
 
@@ -170,10 +111,3 @@ def summarize(results):
         "errors": list(dict.fromkeys(entry["error"] for entry in destinations if entry["error"])),
         "diff": {"before": before, "after": after},
     }
-
-
-def failure_message(errors, total):
-    shown = errors[:ERRORS_IN_MESSAGE]
-    more = len(errors) - len(shown)
-    return "{0} of {1} account-region pairs failed: {2}{3}".format(
-        len(errors), total, " | ".join(shown), " | ... and {0} more (see errors)".format(more) if more else "")

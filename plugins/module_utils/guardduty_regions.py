@@ -11,14 +11,16 @@ serial calls) per Region. A Region that fails does not stop the others: every fa
 collected and reported together, naming the account and the Region.
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
 try:
     import botocore
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    AccountSessions,
+    run_concurrently,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
@@ -27,7 +29,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty i
     fail,
     guardduty_client,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_member_destinations import AccountClients
 
 # At most this many Regions (or account-Region pairs) are worked on at once: AWS's 17 default
 # Regions in about two rounds, without opening hundreds of connections from a laptop.
@@ -51,15 +52,6 @@ def failure_text(error):
             return "{0}: {1}".format(error.message, error_message(error.error))
         return error.message
     return error_message(error)
-
-
-def run_concurrently(items, work, max_workers=DEFAULT_MAX_WORKERS):
-    """``[work(item) for item in items]``, at most ``max_workers`` at once, in the order of ``items``."""
-    items = list(items)
-    if not items:
-        return []
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(items)))) as pool:
-        return list(pool.map(work, items))
 
 
 def unique_regions(regions):
@@ -132,7 +124,7 @@ def region_clients(module):
     get the same retry policy and the module's ``aws_config``, ``verify`` and endpoint.
     """
     _region, endpoint_url, connect_params = get_aws_connection_info(module)
-    clients = AccountClients(None, endpoint_url=endpoint_url, connect_params=connect_params)
+    clients = AccountSessions(None, endpoint_url=endpoint_url, connect_params=connect_params)
     own = clients.credentials(None, None)
     return lambda region: clients.guardduty(own, region)
 

@@ -19,12 +19,9 @@ description:
   - O(state=absent) leaves O(administrator_account_id) if the account is its member
     (DisassociateFromAdministratorAccount).
   - When the account already has a different administrator, the module fails and says how to leave it.
-  - With O(accounts), the module does this in every listed account (accounts outside the organization) and every
-    region of O(regions), in one task. It opens each account's session itself with ONE C(sts:AssumeRole) of its
-    O(accounts[].role_arn), made with the credentials it runs with (the management account's), and works on the
-    account-region pairs concurrently (O(max_workers) at a time). The temporary credentials are never returned.
-    A pair that fails does not stop the others; the module fails at the end with one line per failure naming
-    the account and the region.
+  - With O(accounts) (accounts outside the organization), the module does this in every listed account and every
+    Region of O(regions), in one task, the account-Region pairs concurrently (O(max_workers) at a time); O(accounts)
+    needs O(regions).
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:
@@ -37,29 +34,10 @@ options:
     type: str
     choices: [accepted, declined, absent]
     default: accepted
-  accounts:
-    description:
-      - Do the work in each of these accounts instead of the account of the module's credentials; needs O(regions).
-    type: list
-    elements: dict
-    suboptions:
-      account_id:
-        description: The 12-digit account id.
-        type: str
-        required: true
-      role_arn:
-        description:
-          - The role to assume in the account, for example
-            C(arn:aws:iam::444455556666:role/OrganizationAccountAccessRole).
-          - Omit it for the account whose credentials the module already runs with.
-        type: str
-  role_session_name:
-    description: With O(accounts), the session name of every assumed role (it shows in the accounts' CloudTrail).
-    type: str
-    default: radiant-onboarding
 notes:
   - Check mode makes no write call (no detector is created either; it is reported in RV(detector_created)).
 extends_documentation_fragment:
+  - radiant.aws_onboarding.accounts
   - radiant.aws_onboarding.guardduty.regions
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -177,18 +155,16 @@ errors:
   sample: []
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    AccountSessions,
+    accounts_argument_spec,
+    failure_message,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import GuardDutyError, fail
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_invitations import (
     converge_invitations,
-    invitations_failure_message,
-)
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_member_destinations import (
-    DEFAULT_SESSION_NAME,
-    AccountClients,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
     administrator_result,
@@ -208,9 +184,7 @@ def run_in_accounts(module):
         regions = unique_regions(module.params["regions"])
     except GuardDutyError as e:
         fail(module, e)
-    _region, endpoint_url, connect_params = get_aws_connection_info(module)
-    clients = AccountClients(aws_client(module, "sts"), endpoint_url=endpoint_url,
-                             connect_params=connect_params, session_name=module.params["role_session_name"])
+    clients = AccountSessions.for_module(module)
     outcome = converge_invitations(
         clients,
         module.params["accounts"],
@@ -225,7 +199,7 @@ def run_in_accounts(module):
     if module._diff:
         outcome["diff"] = diff
     if outcome["errors"]:
-        module.fail_json(msg=invitations_failure_message(outcome["errors"], len(outcome["memberships"])), **outcome)
+        module.fail_json(msg=failure_message(outcome["errors"], len(outcome["memberships"])), **outcome)
     module.exit_json(**outcome)
 
 
@@ -233,11 +207,7 @@ def main():
     argument_spec = dict(
         administrator_account_id=dict(type="str", required=True),
         state=dict(type="str", choices=["accepted", "declined", "absent"], default="accepted"),
-        accounts=dict(type="list", elements="dict", options=dict(
-            account_id=dict(type="str", required=True),
-            role_arn=dict(type="str"),
-        )),
-        role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
+        **accounts_argument_spec(),
         **region_options()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,

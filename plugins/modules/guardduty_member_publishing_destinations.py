@@ -23,22 +23,6 @@ description:
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:
-  accounts:
-    description: The accounts whose detectors export.
-    type: list
-    elements: dict
-    required: true
-    suboptions:
-      account_id:
-        description: The 12-digit account id.
-        type: str
-        required: true
-      role_arn:
-        description:
-          - The role to assume in the account, for example
-            C(arn:aws:iam::111122223333:role/OrganizationAccountAccessRole).
-          - Omit it for the account whose credentials the module already runs with.
-        type: str
   regions:
     description: The regions to handle in every account.
     type: list
@@ -59,10 +43,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  role_session_name:
-    description: The session name of every assumed role (it shows in the accounts' CloudTrail).
-    type: str
-    default: radiant-onboarding
   max_workers:
     description: How many accounts are handled at once.
     type: int
@@ -71,6 +51,7 @@ notes:
   - Check mode makes no write call (it assumes the roles and reads); it is how a caller learns every member
     detector ARN (RV(detector_arns)) to write the bucket and key policies before the destinations.
 extends_documentation_fragment:
+  - radiant.aws_onboarding.accounts.required
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -173,40 +154,34 @@ errors:
   sample: []
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    DEFAULT_ACCOUNT_WORKERS,
+    AccountSessions,
+    accounts_argument_spec,
+    failure_message,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_member_destinations import (
-    DEFAULT_MAX_WORKERS,
-    DEFAULT_SESSION_NAME,
-    AccountClients,
     converge_accounts,
-    failure_message,
 )
 
 
 def main():
     argument_spec = dict(
-        accounts=dict(type="list", elements="dict", required=True, options=dict(
-            account_id=dict(type="str", required=True),
-            role_arn=dict(type="str"),
-        )),
         regions=dict(type="list", elements="str", required=True),
         destination_arn=dict(type="str"),
         kms_key_arn=dict(type="str", no_log=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
-        max_workers=dict(type="int", default=DEFAULT_MAX_WORKERS),
+        max_workers=dict(type="int", default=DEFAULT_ACCOUNT_WORKERS),
+        **accounts_argument_spec(required=True)
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         required_if=[("state", "present", ["destination_arn", "kms_key_arn"])],
     )
-    _region, endpoint_url, connect_params = get_aws_connection_info(module)
-    clients = AccountClients(aws_client(module, "sts"), endpoint_url=endpoint_url,
-                             connect_params=connect_params, session_name=module.params["role_session_name"])
+    clients = AccountSessions.for_module(module)
     outcome = converge_accounts(
         clients,
         module.params["accounts"],

@@ -5,12 +5,15 @@ import threading
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.stub import Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import guardduty_member_destinations as gmd
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY, RETRY_CONFIG
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    AccountAccessError,
+    failure_message,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY
 
 BUCKET_ARN = "arn:aws:s3:::acme-guardduty-radiantsecurity"
 KEY_ARN = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -22,7 +25,7 @@ def _client(service, region="us-east-1"):
 
 
 class StubbedClients:
-    """AccountClients' interface over stubbed clients: ``assumed`` records every AssumeRole."""
+    """AccountSessions' interface over stubbed clients: ``assumed`` records every AssumeRole."""
 
     def __init__(self, guardduty_by_pair, denied=()):
         self.guardduty_by_pair = guardduty_by_pair
@@ -34,7 +37,7 @@ class StubbedClients:
         with self.lock:
             self.assumed.append(account_id)
         if account_id in self.denied:
-            raise gmd.GuardDutyError("account {0}: could not assume {1}: AccessDenied".format(account_id, role_arn))
+            raise AccountAccessError("account {0}: could not assume {1}: AccessDenied".format(account_id, role_arn))
         return {"aws_access_key_id": account_id}
 
     def guardduty(self, credentials, region):
@@ -122,44 +125,10 @@ def test_a_region_error_names_the_account_and_region():
 
 def test_failure_message_counts_and_truncates():
     errors = ["account {0:012d}, us-east-1: no".format(i) for i in range(25)]
-    message = gmd.failure_message(errors, 100)
-    assert message.startswith("25 of 100 account-region pairs failed: account 000000000000, us-east-1: no | ")
+    message = failure_message(errors, 100)
+    assert message.startswith("25 of 100 account-Region pairs failed: account 000000000000, us-east-1: no | ")
     assert "account 000000000019" in message and "account 000000000020" not in message
     assert message.endswith("... and 5 more (see errors)")
-
-
-def test_account_clients_assume_once_and_build_clients_with_the_account_credentials():
-    sts = _client("sts")
-    with Stubber(sts) as stubber:
-        stubber.add_response("assume_role", {"Credentials": {
-            "AccessKeyId": "ASIAEXAMPLEEXAMPLE", "SecretAccessKey": "secret", "SessionToken": "token",
-            "Expiration": "2030-01-01T00:00:00Z"}},
-            {"RoleArn": "arn:aws:iam::111111111111:role/R", "RoleSessionName": "radiant-onboarding"})
-        clients = gmd.AccountClients(RetryingBotoClientWrapper(sts, AWS_RETRY),
-                                     endpoint_url="http://127.0.0.1:9",
-                                     connect_params={"aws_access_key_id": "own", "aws_secret_access_key": "own"})
-        credentials = clients.credentials("111111111111", "arn:aws:iam::111111111111:role/R")
-    assert credentials == {"aws_access_key_id": "ASIAEXAMPLEEXAMPLE", "aws_secret_access_key": "secret",
-                           "aws_session_token": "token"}
-    # Without a role: the caller's own credentials, no AssumeRole.
-    assert clients.credentials("123456789012", None)["aws_access_key_id"] == "own"
-    guardduty = clients.guardduty(credentials, "us-west-2")
-    assert guardduty.client.meta.region_name == "us-west-2"
-    assert guardduty.client.meta.endpoint_url == "http://127.0.0.1:9"
-    assert guardduty.client._request_signer._credentials.access_key == "ASIAEXAMPLEEXAMPLE"
-    # The role sessions' clients retry like every other client of the collection.
-    # (botocore turns max_attempts, the retries, into total_max_attempts, the first try included)
-    assert guardduty.client.meta.config.retries == {"mode": RETRY_CONFIG["retries"]["mode"],
-                                                    "total_max_attempts": RETRY_CONFIG["retries"]["max_attempts"] + 1}
-
-
-def test_account_clients_merge_the_users_aws_config_over_the_retry_policy():
-    clients = gmd.AccountClients(None, endpoint_url="http://127.0.0.1:9", connect_params={
-        "aws_access_key_id": "own", "aws_secret_access_key": "own",
-        "aws_config": Config(retries={"mode": "adaptive", "max_attempts": 12}, connect_timeout=7)})
-    guardduty = clients.guardduty(clients.credentials("123456789012", None), "us-east-1")
-    assert guardduty.client.meta.config.retries == {"mode": "adaptive", "total_max_attempts": 13}
-    assert guardduty.client.meta.config.connect_timeout == 7
 
 
 @pytest.mark.parametrize("workers", [1, 8])

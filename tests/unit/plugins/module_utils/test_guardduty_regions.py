@@ -12,6 +12,10 @@ from botocore.stub import Stubber
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import guardduty_invitations as gi
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import guardduty_regions as gr
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    AccountAccessError,
+    failure_message,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_RETRY
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import GuardDutyError, find_detector_id
 
@@ -119,7 +123,7 @@ def test_failure_message_names_the_account_and_every_region():
 
 
 class StubbedAccounts:
-    """AccountClients' interface over stubbed clients; ``assumed`` records every AssumeRole."""
+    """AccountSessions' interface over stubbed clients; ``assumed`` records every AssumeRole."""
 
     def __init__(self, guardduty_by_pair, denied=()):
         self.guardduty_by_pair = guardduty_by_pair
@@ -131,7 +135,7 @@ class StubbedAccounts:
         with self.lock:
             self.assumed.append(account_id)
         if account_id in self.denied:
-            raise GuardDutyError("account {0}: could not assume {1}: AccessDenied".format(account_id, role_arn))
+            raise AccountAccessError("account {0}: could not assume {1}: AccessDenied".format(account_id, role_arn))
         return {"aws_access_key_id": account_id, "aws_secret_access_key": "SECRET-" + account_id}
 
     def guardduty(self, credentials, region):
@@ -195,4 +199,4 @@ def test_invitation_failures_name_account_and_region_and_a_denied_role_is_said_o
     assert outcome["errors"][1] == ("account 990000000002: could not assume "
                                     "arn:aws:iam::990000000002:role/NoSuchRole: AccessDenied")
     assert [m["error"] is not None for m in outcome["memberships"]] == [False, True, True, True]
-    assert gi.invitations_failure_message(outcome["errors"], 4).startswith("2 of 4 account-Region pairs failed: ")
+    assert failure_message(outcome["errors"], 4).startswith("2 of 4 account-Region pairs failed: ")

@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to radiant.aws_onboarding
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+_ACCOUNTS = r"""
+options:
+  accounts:
+    description:
+      - The accounts to work in, in one task (the module's description says what it does in each). The module opens
+        each account's session itself, with ONE C(sts:AssumeRole) of its O(accounts[].role_arn) made with the
+        credentials it runs with (the management account's), and works on the accounts concurrently, bounded. The
+        temporary credentials are never returned.
+      - An account that cannot be reached, or whose work fails, does not stop the others; the module fails at the
+        end with one line per failure naming the account (and the Region).
+    type: list
+    elements: dict
+    required: {required}
+    suboptions:
+      account_id:
+        description: The 12-digit account id.
+        type: str
+        required: true
+      role_arn:
+        description:
+          - The role to assume in the account, for example
+            C(arn:aws:iam::444455556666:role/OrganizationAccountAccessRole).
+          - Omit it for the account whose credentials the module already runs with.
+        type: str
+  role_session_name:
+    description: With O(accounts), the session name of every assumed role (it shows in the accounts' CloudTrail).
+    type: str
+    default: radiant-onboarding
+"""
+
+
+class ModuleDocFragment(object):
+    # The options of the modules that work in many accounts in one task; their argument spec is
+    # module_utils/account_sessions.py's accounts_argument_spec(required).
+    DOCUMENTATION = _ACCOUNTS.format(required="false")
+
+    # The same, for modules that only work through O(accounts).
+    REQUIRED = _ACCOUNTS.format(required="true")
