@@ -15,8 +15,8 @@ Fails when a run has a failed host, verify.yml reports drift, or no fault reache
 
 Levels: light 10% throttling + 5% 5xx (5 seeds), heavy 20% + 10% (3 seeds); about 3-5 minutes
 a seed on 2 shared cores (the retries' backoff adds to the playbook's time).
-make test runs one seed of each: light in tests/integration/targets/playbook_safety (its onboarding
-at -vvv), heavy in tests/integration/targets/faults_onboarding.
+make test runs one seed of the light level, in tests/integration/targets/playbook_safety (its
+onboarding at -vvv); the heavy level runs here only (make bench).
 """
 
 from __future__ import annotations
