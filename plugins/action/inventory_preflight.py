@@ -82,6 +82,10 @@ def live_problems(args, accounts, resolved):
     for host, error in sorted(args["credential_errors"].items()):
         account = by_host.get(host, {"host": host})
         problems.append("{0}: {1}".format(label(account), error))
+    for account_id, error in sorted(args["account_errors"].items()):
+        account = by_id.get(iv.normalize_account_id(account_id))
+        where = label(account) if account else "account {0}".format(account_id)
+        problems.append("{0}: radiant_assume_role_name: {1}".format(where, error))
     regions = args["regions"] or []
     for host, statuses in sorted(args["region_statuses"].items()):
         account = by_host.get(host, {"host": host})

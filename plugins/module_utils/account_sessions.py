@@ -36,12 +36,14 @@ ERRORS_IN_MESSAGE = 20
 
 
 class AccountAccessError(Exception):
-    """An account that cannot be reached, explained for the user; ``error`` keeps AWS's exception."""
+    """An account that cannot be reached, explained for the user: ``message`` names the account, ``reason``
+    is the rest (for a caller that names the account its own way); ``error`` keeps AWS's exception."""
 
-    def __init__(self, message, error=None):
+    def __init__(self, message, error=None, reason=None):
         super(AccountAccessError, self).__init__(message)
         self.message = message
         self.error = error
+        self.reason = reason or message
 
 
 def accounts_argument_spec(required=False):
@@ -91,12 +93,10 @@ class AccountSessions:
         try:
             found = self._sts.assume_role(RoleArn=role_arn, RoleSessionName=self._session_name, aws_retry=True)
         except AWS_ERRORS as e:
-            raise AccountAccessError(
-                "account {0}: could not assume {1}: {2}. The role must exist in account {0} and its trust policy "
-                "must let the caller (the management account) assume it; fix the role name or the trust "
-                "policy, or leave the account out.".format(account_id, role_arn, error_message(e) or str(e)),
-                error=e,
-            ) from e
+            reason = ("could not assume {1}: {2}. The role must exist in account {0} and its trust policy must let "
+                      "the caller (the management account) assume it; fix the role name or the trust policy, or "
+                      "leave the account out.".format(account_id, role_arn, error_message(e) or str(e)))
+            raise AccountAccessError("account {0}: {1}".format(account_id, reason), error=e, reason=reason) from e
         credentials = found["Credentials"]
         return {
             "aws_access_key_id": credentials["AccessKeyId"],

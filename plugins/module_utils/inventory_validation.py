@@ -40,6 +40,7 @@ def preflight_argument_spec():
         excluded_account_ids=dict(type="list", elements="str", default=[]),
         caller_account_id=dict(type="str"),
         credential_errors=dict(type="dict", default={}),
+        account_errors=dict(type="dict", default={}),
         region_statuses=dict(type="dict", default={}),
         member_region_statuses=dict(type="dict", default={}),
         organization_accounts=dict(type="list", elements="dict"),

@@ -16,6 +16,9 @@ description:
     the organization's management account (or the Account Management delegated administrator) and
     the organization must have trusted access enabled for C(account.amazonaws.com); the management
     account cannot name itself (AWS requires the standalone call for it).
+  - With O(accounts) (accounts outside the organization, which the management account cannot describe), each
+    account is asked in its own role session, which also proves the role can be assumed. An account that cannot
+    be reached is reported in RV(account_errors) and the module fails after every account was asked, naming each.
   - Read-only; supports check mode.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
@@ -34,6 +37,7 @@ options:
     type: int
     default: 8
 extends_documentation_fragment:
+  - radiant.aws_onboarding.accounts
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -48,6 +52,16 @@ EXAMPLES = r"""
   radiant.aws_onboarding.account_regions_info:
     account_ids: ['111122223333', '444455556666']
   register: member_regions
+
+- name: Reach two accounts outside the organization through their role and list their Regions
+  radiant.aws_onboarding.account_regions_info:
+    accounts:
+      - account_id: '999988887777'
+        role_arn: arn:aws:iam::999988887777:role/OrganizationAccountAccessRole
+      - account_id: '666655554444'
+        role_arn: arn:aws:iam::666655554444:role/OrganizationAccountAccessRole
+  register: outside_regions
+  failed_when: false  # preflight reports every unreachable account with the rest of its problems
 """
 
 RETURN = r"""
@@ -68,10 +82,18 @@ enabled_regions:
   elements: str
   sample: ["us-east-1", "us-west-2"]
 accounts:
-  description: For each of O(account_ids), its Regions and their opt-in status.
+  description: For each of O(account_ids) and each reachable account of O(accounts), its Regions and their opt-in
+    status.
   returned: always
   type: dict
   sample: {"111122223333": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "ENABLED"}}
+account_errors:
+  description:
+    - For each account of O(accounts) that could not be asked, why (the role or the call that failed).
+    - Not called C(unreachable), which Ansible reads as the host being unreachable.
+  returned: always
+  type: dict
+  sample: {"999988887777": "could not assume arn:aws:iam::999988887777:role/R: User ... is not authorized ..."}
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -82,7 +104,15 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, paginate
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    AccountAccessError,
+    AccountSessions,
+    accounts_argument_spec,
+    failure_message,
+    normalized_accounts,
+    run_concurrently,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_ERRORS, aws_client, paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
     REGION_USABLE_STATUSES,
 )
@@ -100,11 +130,36 @@ def list_region_statuses(client, account_id=None):
     return dict((region["RegionName"], region["RegionOptStatus"]) for region in regions)
 
 
+def describe_in_own_sessions(module, accounts):
+    """Each account's Regions asked in its own role session: (statuses by account, why not by account)."""
+    sessions = AccountSessions.for_module(module)
+
+    def describe(account):
+        account_id = account["account_id"]
+        try:
+            credentials = sessions.credentials(account_id, account.get("role_arn"))
+        except AccountAccessError as e:
+            return account_id, None, e.reason
+        try:
+            return account_id, list_region_statuses(sessions.client("account", credentials, module.region)), None
+        except AWS_ERRORS as e:
+            return account_id, None, "cannot list its Regions in its own session: {0}".format(e)
+
+    statuses, unreachable = {}, {}
+    for account_id, found, error in run_concurrently(accounts, describe, module.params["max_concurrency"]):
+        if error:
+            unreachable[account_id] = error
+        else:
+            statuses[account_id] = found
+    return statuses, unreachable
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
             account_ids=dict(type="list", elements="str", default=[]),
             max_concurrency=dict(type="int", default=8),
+            **accounts_argument_spec()
         ),
         supports_check_mode=True,
     )
@@ -139,13 +194,21 @@ def main():
                 error, msg="Unable to list the Regions of account {0} from account {1}{2}".format(
                     account_id, caller, TRUSTED_ACCESS_HINT))
         accounts[account_id] = statuses
-    module.exit_json(
+    outside = normalized_accounts(module.params["accounts"])
+    own_sessions, account_errors = describe_in_own_sessions(module, outside) if outside else ({}, {})
+    accounts.update(own_sessions)
+    result = dict(
         changed=False,
         account_id=caller,
         regions=own,
         enabled_regions=sorted(name for name, status in own.items() if status in REGION_USABLE_STATUSES),
         accounts=accounts,
+        account_errors=account_errors,
     )
+    if account_errors:
+        errors = ["account {0}: {1}".format(account_id, why) for account_id, why in account_errors.items()]
+        module.fail_json(msg=failure_message(errors, len(outside), what="accounts"), **result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,12 @@ options:
     description: Hosts whose role could not be assumed, with the error (from the C(radiant) role).
     type: dict
     default: {}
+  account_errors:
+    description:
+      - "Accounts reached by a batch module (those outside the organization) whose role could not be assumed, by
+        account id: C({account_id: why})."
+    type: dict
+    default: {}
   region_statuses:
     description: "Regions and their opt-in status by host: C({host: {region: status}})."
     type: dict

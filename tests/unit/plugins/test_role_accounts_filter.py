@@ -1,0 +1,36 @@
+"""role_accounts: the accounts a batch module reaches through a role, from their inventory hosts."""
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.radiant.aws_onboarding.plugins.filter.role_accounts import role_accounts
+
+HOSTVARS = {
+    "outside-01": {"aws_account_id": "990000000001"},
+    "outside-02": {"aws_account_id": 990000000002, "radiant_assume_role_name": "PartnerOnboardingRole"},
+    "outside-dup": {"aws_account_id": "990000000001"},
+    "no-account": {},
+}
+
+
+def test_each_account_once_in_host_order_with_the_default_or_its_own_role():
+    assert role_accounts(HOSTVARS, ["outside-01", "outside-02", "outside-dup", "no-account"], "aws",
+                         "OrganizationAccountAccessRole") == [
+        {"account_id": "990000000001", "role_arn": "arn:aws:iam::990000000001:role/OrganizationAccountAccessRole"},
+        {"account_id": "990000000002", "role_arn": "arn:aws:iam::990000000002:role/PartnerOnboardingRole"},
+    ]
+
+
+def test_excluded_accounts_are_left_out_and_the_partition_names_the_arn():
+    assert role_accounts(HOSTVARS, ["outside-01", "outside-02"], "aws-us-gov", "R",
+                         excluded_account_ids=[990000000002]) == [
+        {"account_id": "990000000001", "role_arn": "arn:aws-us-gov:iam::990000000001:role/R"}]
+
+
+def test_no_hosts_no_accounts():
+    assert role_accounts(HOSTVARS, [], "aws", "R") == []
+
+
+def test_an_unknown_partition_is_refused():
+    with pytest.raises((ValueError, AnsibleFilterError)):
+        role_accounts(HOSTVARS, ["outside-01"], "aws-mars", "R")
