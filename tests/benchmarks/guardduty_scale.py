@@ -17,8 +17,15 @@ Scenarios (--scenario, default all):
                first run <= 180 s, re-run <= 60 s with 0 writes, verify.yml <= 60 s. Long: run it
                on an idle machine.
 
+Every first run also counts GuardDuty's writes in each Region against the API's lower bound
+(guardduty_write_lower_bound: the delegation, the administrator's detector, the organization
+configuration, the publishing destination, one CreateMembers call per 50 accounts, one
+InviteMembers call per 50 outside accounts, and each outside account's detector and acceptance)
+and fails past 1.5 times it.
+
 Fails when a run fails, a re-run changes anything or writes, a phase's task results differ
-between sizes of the same scenario, or a run passes its bound.
+between sizes of the same scenario, a run passes its bound, or a Region's writes pass 1.5 times
+their lower bound.
 
     .venv/bin/python tests/benchmarks/guardduty_scale.py [--scenario regions,accounts,invitations,full]
         [--latency-ms 50] [--keep DIR]
@@ -27,6 +34,7 @@ between sizes of the same scenario, or a run passes its bound.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import subprocess
@@ -61,6 +69,28 @@ SCENARIOS = {
     "full": ([(1000, 40, 17)], [], ("first", "rerun", "verify"), {"first": 180, "rerun": 60, "verify": 60}, False),
 }
 PLAYBOOK = {"first": "onboard.yml", "rerun": "onboard.yml", "verify": "verify.yml"}
+WRITES_BOUND_RATIO = 1.5
+GUARDDUTY_BATCH = 50  # accounts per CreateMembers / InviteMembers call (GuardDuty API reference)
+
+
+def guardduty_write_lower_bound(members: int, outside: int) -> int:
+    """The fewest GuardDuty writes one Region needs on a first run of the sample organization.
+
+    The administrator (the log account) enrols the members and the management account; the
+    outside accounts are members too, invited, and each creates its detector and accepts.
+    """
+    enrolled = members + 1 + outside
+    administrator = 4  # EnableOrganizationAdminAccount, its detector, the organization configuration, the destination
+    return (administrator + math.ceil(enrolled / GUARDDUTY_BATCH) + math.ceil(outside / GUARDDUTY_BATCH)
+            + 2 * outside)
+
+
+def guardduty_writes_by_region(records: list) -> dict:
+    writes: dict[str, int] = {}
+    for record in records:
+        if record["service"] == "guardduty" and record["write"]:
+            writes[record["region"]] = writes.get(record["region"], 0) + 1
+    return writes
 TASK_HEADER = re.compile(r"^(?:TASK|RUNNING HANDLER) \[(?:(?:[\w.]+\.)?(\w+) : )?.*\]")
 RESULT_LINE = re.compile(r"^(ok|changed|skipping|failed|fatal|included): ")
 
@@ -131,12 +161,14 @@ def run_size(members: int, outside: int, regions: int, tags: list, runs: tuple, 
             log = os.path.join(workdir, f"{run_label}.log")
             with open(log, "w", encoding="utf-8") as handle:
                 handle.write(completed.stdout + completed.stderr)
-            summary = emulator.control("GET", "requests/summary")
+            logged = emulator.control("GET", "requests")
+            summary = logged["summary"]
             recap = parse_recap(completed.stdout)
             phases = task_results_by_phase(completed.stdout)
             run = {"wall": wall, "load": load_average(), "recap": recap, "summary": summary, "phases": phases,
                    "ansible_cpu": ansible_cpu, "emulator_cpu": emulator_cpu, "rc": completed.returncode,
-                   "log": log}
+                   "log": log, "guardduty_writes": guardduty_writes_by_region(logged["records"]),
+                   "guardduty_write_bound": guardduty_write_lower_bound(members, outside)}
             result["runs"][run_label] = run
             print(f"{run_label:>6} ({playbook} {' '.join(tags) if run_label != 'verify' else ''}): "
                   f"{wall:6.1f} s wall, CPU {ansible_cpu:.1f} s Ansible + {emulator_cpu:.1f} s emulator, "
@@ -146,6 +178,10 @@ def run_size(members: int, outside: int, regions: int, tags: list, runs: tuple, 
                   f"rc={completed.returncode}")
             print("         task results per phase: " + ", ".join(f"{phase} {count}"
                                                                   for phase, count in sorted(phases.items())))
+            if run["guardduty_writes"]:
+                most = max(run["guardduty_writes"].values())
+                print(f"         GuardDuty writes per Region: {min(run['guardduty_writes'].values())}-{most} "
+                      f"(lower bound {run['guardduty_write_bound']}, ratio {most / run['guardduty_write_bound']:.2f})")
             if completed.returncode != 0:
                 print("\n".join((completed.stdout + completed.stderr).splitlines()[-40:]))
                 break
@@ -168,6 +204,12 @@ def check(name: str, sizes: list, runs: tuple, bounds: dict, same_tasks: bool) -
                 problems.append(f"{name}, {size['label']}: the re-run changed {run['recap']['changed']} task(s) "
                                 f"and made {run['summary']['writes']} writes: "
                                 + ", ".join(run["summary"].get("write_operations", [])))
+            if run_label == "first":
+                limit = WRITES_BOUND_RATIO * run["guardduty_write_bound"]
+                for region, writes in sorted(run["guardduty_writes"].items()):
+                    if writes > limit:
+                        problems.append(f"{name}, {size['label']}: {writes} GuardDuty writes in {region}, more than "
+                                        f"{WRITES_BOUND_RATIO} x the lower bound {run['guardduty_write_bound']}")
             bound = bounds.get(run_label)
             if bound is not None and run["wall"] > bound:
                 problems.append(f"{name}, {size['label']}: {run_label} took {run['wall']:.0f} s, bound {bound} s "
