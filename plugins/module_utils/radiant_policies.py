@@ -559,9 +559,21 @@ def cross_account_reader_trust_policy(source_role_arns):
     }])
 
 
+def in_stack_partition(document):
+    """``document`` with every ARN of the aws partition written as an ``Fn::Sub`` of the stack's own partition
+    (the pseudo parameter AWS::Partition), so one template serves aws, aws-us-gov and aws-cn accounts."""
+    if isinstance(document, dict):
+        return dict((key, in_stack_partition(value)) for key, value in document.items())
+    if isinstance(document, list):
+        return [in_stack_partition(value) for value in document]
+    if isinstance(document, str) and document.startswith("arn:aws:"):
+        return {"Fn::Sub": "arn:${AWS::Partition}:" + document[len("arn:aws:"):]}
+    return document
+
+
 def api_role_cloudformation_template(external_id_parameter="RadiantExternalId", role_name=API_ROLE_NAME):
     """The StackSet template (docs/requirements.md#api-access-role) for the API role, built from the same policy as
-    above."""
+    above, in the partition of each account it is deployed to (Radiant's principal in the trust stays its own)."""
     trust = radiant_trust_policy("PLACEHOLDER", sid="Statement1")
     trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] = {"Ref": external_id_parameter}
     return {
@@ -582,7 +594,8 @@ def api_role_cloudformation_template(external_id_parameter="RadiantExternalId", 
                 "Properties": {
                     "RoleName": role_name,
                     "AssumeRolePolicyDocument": trust,
-                    "Policies": [{"PolicyName": "radiant-aws-api-access", "PolicyDocument": api_access_policy()}],
+                    "Policies": [{"PolicyName": "radiant-aws-api-access",
+                                  "PolicyDocument": in_stack_partition(api_access_policy())}],
                 },
             }
         },

@@ -23,7 +23,28 @@ def test_shipped_template_has_the_seeds_role_policy_and_trust():
     with open(TEMPLATE, encoding="utf-8") as handle:
         role = json.load(handle)["Resources"]["RadiantApiAccessRole"]["Properties"]
     assert role["RoleName"] == "radiant-aws-api-access-role"
-    assert role["Policies"][0]["PolicyDocument"] == radiant_policies.api_access_policy()
+    assert resolved(role["Policies"][0]["PolicyDocument"], "aws") == radiant_policies.api_access_policy()
     statement = role["AssumeRolePolicyDocument"]["Statement"][0]
     assert statement["Principal"] == {"AWS": radiant_policies.RADIANT_PRINCIPAL}
     assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": {"Ref": "RadiantExternalId"}}}
+
+
+def resolved(document, partition):
+    """What CloudFormation deploys in an account of ``partition``: each Fn::Sub of AWS::Partition substituted."""
+    if isinstance(document, dict):
+        if set(document) == {"Fn::Sub"}:
+            return document["Fn::Sub"].replace("${AWS::Partition}", partition)
+        return dict((key, resolved(value, partition)) for key, value in document.items())
+    if isinstance(document, list):
+        return [resolved(value, partition) for value in document]
+    return document
+
+
+def test_the_template_names_no_partition_but_radiants_own_principal():
+    with open(TEMPLATE, encoding="utf-8") as handle:
+        text = handle.read()
+    role = json.loads(text)["Resources"]["RadiantApiAccessRole"]["Properties"]
+    assert "arn:aws:" not in json.dumps(role["Policies"])
+    for partition in ("aws", "aws-us-gov", "aws-cn"):
+        assert resolved(role["Policies"][0]["PolicyDocument"], partition) == \
+            radiant_policies.api_access_policy(partition=partition)
