@@ -2,7 +2,8 @@
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """CloudTrail trail logic: desired settings, advanced event selectors, comparison, errors, and
-the cloudtrail_trail module's whole run (TrailManager, run_trail_module).
+the cloudtrail_trail module's whole run (TrailManager, run_trail_module), in the module's own
+account or in many accounts at once (converge_trail_accounts, each through its role session).
 
 Everything above TrailManager is pure (no AWS call) except the small ``read_*`` helpers, which
 take a retry-wrapped client (``aws_retry=True``).
@@ -15,11 +16,20 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
     compare_aws_tags,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    DEFAULT_ACCOUNT_WORKERS,
+    AccountAccessError,
+    accounts_argument_spec,
+    failure_message,
+    normalized_accounts,
+    run_concurrently,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
     AWS_ERRORS,
     arn,
     aws_client,
     error_code,
+    error_message,
     partition_for_region,
     service_principal,
 )
@@ -404,18 +414,50 @@ def explain_trail_error(code, context):
 # -- the cloudtrail_trail module ------------------------------------------------------------
 
 
-class TrailManager:
-    """One cloudtrail_trail run: reads the trail, then creates, updates or deletes it."""
+class TrailError(Exception):
+    """Why a trail could not be read or converged; ``error`` keeps AWS's exception, if any."""
 
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.client = aws_client(module, "cloudtrail")
-        self.partition = partition_for_region(module.region)
+    def __init__(self, message, error=None):
+        super(TrailError, self).__init__(message)
+        self.message = message
+        self.error = error
+
+
+def module_clients(module):
+    """``clients(service, region=None)`` of the module's own credentials (region None: the module's)."""
+    def clients(service, region=None):
+        if region is None:
+            return aws_client(module, service)
+        return aws_client(module, service, region=region)
+    return clients
+
+
+def session_clients(sessions, credentials, region):
+    """``clients(service, region=None)`` of one account's session (account_sessions.AccountSessions)."""
+    def clients(service, client_region=None):
+        return sessions.client(service, credentials, client_region or region)
+    return clients
+
+
+class TrailManager:
+    """One trail in one account: reads it, then creates, updates or deletes it.
+
+    ``clients(service, region=None)`` returns a retrying client of the account (module_clients or
+    session_clients); ``account_id``, when known, spares the sts:GetCallerIdentity of ARNs and errors.
+    Bad input and AWS errors raise TrailError.
+    """
+
+    def __init__(self, params, region, check_mode, clients, account_id=None):
+        self.params = params
+        self.region = region
+        self.check_mode = check_mode
+        self.clients = clients
+        self.client = clients("cloudtrail")
+        self.partition = partition_for_region(region)
         self.ref = self.params["trail_arn"] or self.params["name"]
         self.changed = False
         self.current_advanced = None
-        self._caller_account = None
+        self._caller_account = account_id
 
     # -- reads -------------------------------------------------------------------------
     def read(self):
@@ -427,20 +469,20 @@ class TrailManager:
             if trail is None:
                 return None, {}
             home = trail.get("HomeRegion")
-            if home and home != self.module.region:
-                self.client = aws_client(self.module, "cloudtrail", region=home)
+            if home and home != self.region:
+                self.client = self.clients("cloudtrail", home)
             is_logging = read_is_logging(self.client, self.ref)
             advanced, basic = read_event_selectors(self.client, self.ref)
             self.current_advanced = advanced
             tags = read_tags(self.client, trail["TrailARN"])
         except AWS_ERRORS as e:
-            self.module.fail_json_aws(e, msg="Failed to read trail {0}".format(self.ref))
+            raise TrailError("Failed to read trail {0}".format(self.ref), e) from e
         return trail, trail_view(trail, is_logging, advanced, basic, tags)
 
     def caller_account(self):
         if self._caller_account is None:
             try:
-                sts = aws_client(self.module, "sts")
+                sts = self.clients("sts")
                 self._caller_account = sts.get_caller_identity(aws_retry=True)["Account"]
             except AWS_ERRORS:
                 self._caller_account = ""
@@ -448,7 +490,7 @@ class TrailManager:
 
     def organization_id(self):
         try:
-            organizations = aws_client(self.module, "organizations")
+            organizations = self.clients("organizations")
             return organizations.describe_organization(aws_retry=True)["Organization"]["Id"]
         except AWS_ERRORS:
             return None
@@ -459,7 +501,7 @@ class TrailManager:
         if not wanted or wanted == current_key:
             return None
         try:
-            kms = aws_client(self.module, "kms", region=self.client.meta.region_name)
+            kms = self.clients("kms", self.client.meta.region_name)
             return kms.describe_key(KeyId=wanted, aws_retry=True)["KeyMetadata"]["Arn"]
         except AWS_ERRORS:
             return None  # CloudTrail will say what is wrong with the key
@@ -478,9 +520,8 @@ class TrailManager:
             s3_events = "all"
         selectors = build_advanced_event_selectors(management, s3_events, self.partition)
         if not selectors:
-            self.module.fail_json(
-                msg="management_events=none and no s3_data_events would log nothing: give at least one of them."
-            )
+            raise TrailError(
+                "management_events=none and no s3_data_events would log nothing: give at least one of them.")
         return selectors, False
 
     # -- errors -----------------------------------------------------------------------
@@ -504,20 +545,20 @@ class TrailManager:
         message = "Failed to {0} trail {1}".format(action, self.ref)
         if advice:
             message = "{0}: {1}".format(message, advice.rstrip("."))
-        self.module.fail_json_aws(error, msg=message)
+        raise TrailError(message, error)
 
     # -- present ----------------------------------------------------------------------
     def create(self):
         name = self.params["name"] or self.ref.rsplit("/", 1)[-1]
         if not self.params["s3_bucket_name"]:
-            self.module.fail_json(msg="s3_bucket_name is required to create trail {0}".format(name))
+            raise TrailError("s3_bucket_name is required to create trail {0}".format(name))
         request = dict((k, v) for k, v in desired_trail_settings(self.params).items() if v != "")
         request["Name"] = name
         if self.params["tags"]:
             request["TagsList"] = ansible_dict_to_boto3_tag_list(self.params["tags"])
         selectors, _names = self.desired_selectors()
         self.changed = True
-        if self.module.check_mode:
+        if self.check_mode:
             return self.predicted_new_view(name, selectors)
         try:
             created = self.client.create_trail(aws_retry=True, **request)
@@ -537,10 +578,10 @@ class TrailManager:
 
     def predicted_arn(self, name):
         """The ARN CloudTrail gives a new trail ``name`` of the caller in this Region."""
-        return arn(self.partition, "cloudtrail", self.module.region, self.caller_account(), "trail/" + name)
+        return arn(self.partition, "cloudtrail", self.region, self.caller_account(), "trail/" + name)
 
     def predicted_new_view(self, name, selectors):
-        trail = {"Name": name, "HomeRegion": self.module.region}
+        trail = {"Name": name, "HomeRegion": self.region}
         trail["TrailARN"] = self.predicted_arn(name)
         defaults = {"IncludeGlobalServiceEvents": True, "IsMultiRegionTrail": False, "LogFileValidationEnabled": False,
                     "IsOrganizationTrail": False}
@@ -579,7 +620,7 @@ class TrailManager:
             tags.update(tags_to_set)
             after["tags"] = tags
         self.changed = bool(updates or put_selectors or logging_change or tags_to_set or tags_to_unset)
-        if not self.changed or self.module.check_mode:
+        if not self.changed or self.check_mode:
             return after
 
         arn = trail["TrailARN"]
@@ -608,7 +649,7 @@ class TrailManager:
     # -- absent -----------------------------------------------------------------------
     def delete(self, trail):
         self.changed = True
-        if self.module.check_mode:
+        if self.check_mode:
             return
         try:
             self.client.delete_trail(Name=self.ref, aws_retry=True)
@@ -659,6 +700,8 @@ def trail_argument_spec():
         ),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        max_workers=dict(type="int", default=DEFAULT_ACCOUNT_WORKERS),
+        **accounts_argument_spec()
     )
 
 
@@ -669,20 +712,15 @@ TRAIL_OPTION_RULES = dict(
     mutually_exclusive=[
         ("advanced_event_selectors", "management_events"),
         ("advanced_event_selectors", "s3_data_events"),
+        ("accounts", "trail_arn"),  # an ARN names one account's trail
     ],
 )
 
 
-def run_trail_module(module):
-    """The cloudtrail_trail module's result for ``module`` (an AnsibleAWSModule with
-    trail_argument_spec()); fails the module on bad input or an AWS error."""
-    name, arn = module.params["name"], module.params["trail_arn"]
-    if name and arn and arn.rsplit("/", 1)[-1] != name:
-        module.fail_json(msg="name {0} and trail_arn {1} name different trails".format(name, arn))
-
-    manager = TrailManager(module)
+def converge_trail(manager, state="present"):
+    """(changed, before, after) of one trail: read it, then create, update or delete it."""
     trail, before = manager.read()
-    if module.params["state"] == "absent":
+    if state == "absent":
         if trail is not None:
             manager.delete(trail)
         after = {}
@@ -690,8 +728,116 @@ def run_trail_module(module):
         after = manager.create()
     else:
         after = manager.update(trail, before)
+    return manager.changed, before, after
 
-    result = dict(changed=manager.changed, trail=after)
+
+def trail_entry(account_id, region, changed=False, trail=None, error=None, before=None, with_diff=False):
+    """One account's trail as the module returns it with O(accounts)."""
+    entry = {"account_id": account_id, "region": region, "changed": changed, "trail": trail or {}, "error": error}
+    if with_diff and error is None:
+        entry["diff"] = diff_of(before, trail or {})
+    return entry
+
+
+def converge_account_trail(sessions, account, params, region, check_mode=False, with_diff=False):
+    """The trail of one account of O(accounts), through its role session; a failure is the entry's error."""
+    account_id = account["account_id"]
+    try:
+        credentials = sessions.credentials(account_id, account.get("role_arn"))
+    except AccountAccessError as e:
+        return trail_entry(account_id, region, error=e.message)
+    manager = None
+    try:
+        manager = TrailManager(params, region, check_mode, session_clients(sessions, credentials, region),
+                               account_id=account_id)
+        changed, before, after = converge_trail(manager, params["state"])
+    except TrailError as e:
+        message = e.message
+        if e.error is not None:
+            message = "{0}: {1}".format(message.rstrip("."), error_message(e.error) or e.error)
+    except AWS_ERRORS as e:  # a client that could not be built: no endpoint, no credentials
+        message = "Failed on trail {0}: {1}".format(params["name"], error_message(e) or e)
+    else:
+        return trail_entry(account_id, region, changed, after, before=before, with_diff=with_diff)
+    return trail_entry(account_id, region, changed=bool(manager and manager.changed),
+                       error="account {0}, {1}: {2}".format(account_id, region, message))
+
+
+def converge_trail_accounts(sessions, accounts, params, region, check_mode=False,
+                            max_workers=DEFAULT_ACCOUNT_WORKERS, with_diff=False):
+    """The same trail in every account of ``accounts`` (dicts with account_id and an optional role_arn).
+
+    ``sessions`` is an account_sessions.AccountSessions: ONE sts:AssumeRole per account, the
+    accounts at most ``max_workers`` at once. An account that fails does not stop the others.
+    Returns changed, trails (one entry per account, in the given order), errors, and the diff of
+    the accounts that change, keyed by account id.
+    """
+    accounts = normalized_accounts(accounts)
+    trails = run_concurrently(accounts, lambda account: converge_account_trail(
+        sessions, account, params, region, check_mode=check_mode, with_diff=with_diff), max_workers)
+    before, after = {}, {}
+    for entry in trails:
+        if entry["changed"] and "diff" in entry:
+            before[entry["account_id"]] = entry["diff"]["before"]
+            after[entry["account_id"]] = entry["diff"]["after"]
+    return {
+        "changed": any(entry["changed"] for entry in trails),
+        "trails": trails,
+        "errors": [entry["error"] for entry in trails if entry["error"]],
+        "diff": diff_of(before, after),
+    }
+
+
+def accounts_input_problems(accounts):
+    """What is wrong with O(accounts), before any call: each problem names the account and the field."""
+    problems = []
+    for index, account in enumerate(accounts or []):
+        account_id, role_arn = str(account["account_id"]), account.get("role_arn")
+        if not re.match(r"^[0-9]{12}$", account_id):
+            problems.append("accounts[{0}].account_id: '{1}' is not a 12-digit account id".format(index, account_id))
+        elif role_arn and arn_account(role_arn) != account_id:
+            problems.append("accounts[{0}].role_arn: {1} is not a role of account {2}".format(
+                index, role_arn, account_id))
+    return problems
+
+
+def run_trail_module(module, sessions_for=None):
+    """The cloudtrail_trail module's result for ``module`` (an AnsibleAWSModule with
+    trail_argument_spec()); fails the module on bad input or an AWS error.
+
+    With O(accounts), ``sessions_for(module)`` (account_sessions.AccountSessions.for_module) opens
+    the accounts' sessions, and the module fails at the end naming every account that failed."""
+    name, arn = module.params["name"], module.params["trail_arn"]
+    if name and arn and arn.rsplit("/", 1)[-1] != name:
+        module.fail_json(msg="name {0} and trail_arn {1} name different trails".format(name, arn))
+    if module.params.get("accounts") is not None:
+        return run_trail_accounts(module, sessions_for)
+
+    manager = TrailManager(module.params, module.region, module.check_mode, module_clients(module))
+    try:
+        changed, before, after = converge_trail(manager, module.params["state"])
+    except TrailError as e:
+        if e.error is not None:
+            module.fail_json_aws(e.error, msg=e.message)
+        module.fail_json(msg=e.message)
+
+    result = dict(changed=changed, trail=after)
     if module._diff:
         result["diff"] = diff_of(before, after)
     return result
+
+
+def run_trail_accounts(module, sessions_for):
+    """O(accounts): the trail in every account, concurrently; the failures reported together at the end."""
+    problems = accounts_input_problems(module.params["accounts"])
+    if problems:
+        module.fail_json(msg="cloudtrail_trail: " + "; ".join(problems))
+    outcome = converge_trail_accounts(sessions_for(module), module.params["accounts"], module.params, module.region,
+                                      check_mode=module.check_mode, max_workers=module.params["max_workers"],
+                                      with_diff=module._diff)
+    diff = outcome.pop("diff")
+    if module._diff:
+        outcome["diff"] = diff
+    if outcome["errors"]:
+        module.fail_json(msg=failure_message(outcome["errors"], len(outcome["trails"]), what="accounts"), **outcome)
+    return outcome

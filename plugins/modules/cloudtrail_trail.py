@@ -19,6 +19,7 @@ description:
     order never causes a change; selector names are compared only when O(advanced_event_selectors) gives them.
   - Calls for a trail go to its home region, whatever O(region) is.
   - O(state=absent) deletes the trail only; its bucket, topic and key are never touched.
+  - With O(accounts), the same trail (by O(name)) in every listed account, in one task; results and diffs by account.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:
@@ -28,15 +29,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  name:
-    description:
-      - The trail's name. Required unless O(trail_arn) is given.
-    type: str
+  name: {description: "The trail's name. Required unless O(trail_arn) is given (and with O(accounts)).", type: str}
   trail_arn:
     description:
       - The trail's ARN. Use it for a trail that another account owns, for example an organization trail
         that CloudTrail's delegated administrator created (AWS only accepts the ARN for those).
       - A trail that does not exist is created with the name the ARN ends with, in the caller's account.
+      - Not with O(accounts).
     type: str
   s3_bucket_name:
     description:
@@ -44,27 +43,16 @@ options:
       - Its policy must already allow CloudTrail (for an organization trail, on the
         C(AWSLogs/<organization id>/) path too).
     type: str
-  s3_key_prefix:
-    description:
-      - Key prefix of the log files in the bucket. V('') removes it.
-    type: str
+  s3_key_prefix: {description: "Key prefix of the log files in the bucket. V('') removes it.", type: str}
   sns_topic_name:
     description:
       - The SNS topic notified of each log file delivery, by name (in the trail's account and region) or by
         ARN. V('') removes it.
     type: str
-  include_global_service_events:
-    description:
-      - Whether the trail logs events of global services such as IAM.
-    type: bool
-  is_multi_region_trail:
-    description:
-      - Whether the trail logs every region.
-    type: bool
+  include_global_service_events: {description: Whether the trail logs events of global services like IAM., type: bool}
+  is_multi_region_trail: {description: Whether the trail logs every region., type: bool}
   enable_log_file_validation:
-    description:
-      - Whether CloudTrail writes signed digest files to validate the log files.
-    type: bool
+    {description: Whether CloudTrail writes signed digest files to validate the log files., type: bool}
   is_organization_trail:
     description:
       - Whether the trail logs every account of the organization. Needs the management account (or
@@ -76,18 +64,10 @@ options:
       - V('') turns SSE-KMS off.
     type: str
   cloudwatch_logs_log_group_arn:
-    description:
-      - The CloudWatch Logs log group that receives the events. V('') stops the delivery.
-    type: str
+    {description: "The CloudWatch Logs log group that receives the events. V('') stops the delivery.", type: str}
   cloudwatch_logs_role_arn:
-    description:
-      - The role CloudTrail assumes to write to O(cloudwatch_logs_log_group_arn).
-    type: str
-  enable_logging:
-    description:
-      - V(true) keeps the trail logging; V(false) stops it.
-    type: bool
-    default: true
+    {description: The role CloudTrail assumes to write to O(cloudwatch_logs_log_group_arn)., type: str}
+  enable_logging: {description: V(true) keeps the trail logging; V(false) stops it., type: bool, default: true}
   management_events:
     description:
       - Management events to log, as an advanced event selector. V(all) logs read and write events.
@@ -130,11 +110,13 @@ options:
           not_equals: {description: Values the field does not equal., type: list, elements: str}
           not_starts_with: {description: Prefixes the field does not start with., type: list, elements: str}
           not_ends_with: {description: Suffixes the field does not end with., type: list, elements: str}
+  max_workers: {description: With O(accounts), how many accounts are worked on at once., type: int, default: 16}
 notes:
   - Check mode makes no write call; it reads the trail (and resolves a KMS alias) to report what would change.
   - Run with the management account (or CloudTrail's delegated administrator, with O(trail_arn)) for an
     organization trail.
 extends_documentation_fragment:
+  - radiant.aws_onboarding.accounts
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
@@ -187,12 +169,21 @@ EXAMPLES = r"""
   radiant.aws_onboarding.cloudtrail_trail:
     name: management-events
     state: absent
+
+- name: The same trail in two accounts outside the organization, each through its role, in one task
+  radiant.aws_onboarding.cloudtrail_trail:
+    name: management-events
+    s3_bucket_name: example-cloudtrail-logs
+    is_multi_region_trail: true
+    accounts:
+      - {account_id: "111122223333", role_arn: "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"}
+      - {account_id: "444455556666", role_arn: "arn:aws:iam::444455556666:role/OrganizationAccountAccessRole"}
 """
 
 RETURN = r"""
 trail:
   description: The trail after the run (in check mode, as it would be). Empty when absent.
-  returned: always
+  returned: without O(accounts)
   type: dict
   contains:
     name: {description: The trail's name., type: str, sample: management-events}
@@ -217,25 +208,40 @@ trail:
       description: The advanced event selectors (empty when the trail uses basic event selectors).
       type: list
       elements: dict
-      sample:
-        - name: Management events
-          field_selectors:
-            - field: eventCategory
-              equals: [Management]
+      sample: [{name: Management events, field_selectors: [{field: eventCategory, equals: [Management]}]}]
     event_selectors:
       description: "The basic event selectors, as AWS returns them, when the trail uses those."
       type: list
       elements: dict
     tags: {description: The trail's tags., type: dict, sample: {managed-by: radiant-onboarding}}
+trails:
+  description: With O(accounts), one entry per account, in the order given.
+  returned: with O(accounts)
+  type: list
+  elements: dict
+  contains:
+    account_id: {description: The account., type: str, sample: "111122223333"}
+    region: {description: The trail's home Region., type: str, sample: us-east-1}
+    changed: {description: Whether this account's trail changed (would change in check mode)., type: bool}
+    trail: {description: "The account's trail, as RV(trail) (empty when absent or failed).", type: dict}
+    error: {description: "Why this account failed (account, Region, what to fix); null when it did not.", type: str}
+    diff: {description: "With --diff, the trail's before and after.", type: dict, returned: with --diff}
+errors:
+  description: With O(accounts), one line per failed account, naming the account and the Region.
+  returned: with O(accounts)
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import cloudtrail as ct
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import AccountSessions
 
 
 def main():
     module = AnsibleAWSModule(argument_spec=ct.trail_argument_spec(), supports_check_mode=True, **ct.TRAIL_OPTION_RULES)
-    module.exit_json(**ct.run_trail_module(module))
+    module.exit_json(**ct.run_trail_module(module, AccountSessions.for_module))
 
 
 if __name__ == "__main__":
