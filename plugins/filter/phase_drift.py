@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The drift findings of the org_trail and findings_export phases, from what their verify registered.
+"""The drift findings of the org_trail, findings_export and cross_account_logging phases, from what their verify
+registered.
 
 Each phase's verify runs its own tasks in check mode with diffs; these filters turn the registered
 results into the items of the shared radiant_drift list, so the roles only call them.
@@ -149,6 +150,40 @@ def findings_export_drift(results, account, region, admin_account_id, bucket_nam
     return found
 
 
+def cross_account_logging_drift(results, ctx, reader_role_name, trail_name):
+    """Findings of cross_account_logging's verify: ``results`` holds its registered check-mode results by name
+    (bucket_policy, bucket_planned, topic_policy, reader_role, reader_policy, trails: cloudtrail_trail's result
+    with accounts and diffs)."""
+    results, ctx = _mapping(results), _mapping(ctx)
+    target, phase = ctx.get("target_account_id"), "cross_account_logging"
+    bucket_arn = "arn:aws:s3:::{0}".format(ctx.get("bucket_name"))
+    role = "role {0}".format(reader_role_name)
+
+    def finding(resource, field, expected, actual, account=target):
+        return {"account": account, "region": ctx.get("region"), "phase": phase, "resource": resource, "field": field,
+                "expected": expected, "actual": actual}
+
+    found = []
+    if _changed(results.get("bucket_policy")):
+        found.append(finding(bucket_arn + " policy", "statements", _added_or_updated(results["bucket_policy"]),
+                             "missing or different"))
+    if _changed(results.get("bucket_planned")):
+        found.append(finding(bucket_arn, "exists", True, False))
+    if _changed(results.get("reader_role")):
+        found.append(finding(role, "trust policy", ctx.get("reader_trust"), "missing or different"))
+    if _changed(results.get("topic_policy")):
+        found.append(finding("{0} policy".format(ctx.get("topic_arn")), "statements",
+                             _added_or_updated(results["topic_policy"]), "missing or different"))
+    if _changed(results.get("reader_policy")):
+        found.append(finding(role, "inline policy radiant-cloudtrail-log-read", "read the log bucket only",
+                             "missing or different"))
+    for entry in map(_mapping, _mapping(results.get("trails")).get("trails") or []):
+        found.extend(drift_findings(entry, account=entry.get("account_id"), region=entry.get("region"), phase=phase,
+                                    resource="trail {0}".format(trail_name)))
+    return found
+
+
 class FilterModule(object):
     def filters(self):
-        return {"org_trail_drift": org_trail_drift, "findings_export_drift": findings_export_drift}
+        return {"org_trail_drift": org_trail_drift, "findings_export_drift": findings_export_drift,
+                "cross_account_logging_drift": cross_account_logging_drift}

@@ -5,7 +5,9 @@ AWS_ACCESS_KEY_ID/...). Creates the organization with trusted access for CloudTr
 bucket with a policy that allows only the account's own AWSLogs/<account>/ path (the classic
 mistake for an organization trail); the notification topic with CloudTrail's topic policy;
 the KMS key 'alias/cloudtrail-log-encryption' with CloudTrail's key policy; and a member
-account registered as CloudTrail's delegated administrator. Policies follow the CloudTrail
+account registered as CloudTrail's delegated administrator; for the batch case (cloudtrail_trail with
+``accounts``), a second member account and a bucket ``<bucket>-batch`` whose policy lets each of the two
+members' trail ``batch-trail`` write under its own AWSLogs/<account>/ path. Policies follow the CloudTrail
 User Guide ("Amazon S3 bucket policy for CloudTrail", "Amazon SNS topic policy for
 CloudTrail", "Configure AWS KMS key policies for CloudTrail"). Prints the facts as JSON,
 including the corrected bucket policy (with the AWSLogs/<organization id>/ path).
@@ -124,6 +126,19 @@ def main(endpoint, region, trail_name, bucket, topic_name):
     admin_account = admin["CreateAccountStatus"]["AccountId"]
     client("cloudtrail").register_organization_delegated_admin(MemberAccountId=admin_account)
 
+    workload = organizations.create_account(AccountName="workload", Email="aws+workload@example.test")
+    batch_accounts = [admin_account, workload["CreateAccountStatus"]["AccountId"]]
+    batch_bucket = bucket + "-batch"
+    s3.create_bucket(Bucket=batch_bucket)
+    batch_policy = {"Version": "2012-10-17", "Statement": []}
+    for member in batch_accounts:
+        member_trail = f"arn:aws:cloudtrail:{region}:{member}:trail/batch-trail"
+        batch_policy["Statement"] += [
+            dict(statement, Sid=statement["Sid"] + member)
+            for statement in bucket_policy(batch_bucket, member_trail, [("AWSCloudTrailWrite", member)])["Statement"]
+        ]
+    s3.put_bucket_policy(Bucket=batch_bucket, Policy=json.dumps(batch_policy))
+
     return {
         "account": account,
         "trail_arn": trail_arn,
@@ -131,6 +146,8 @@ def main(endpoint, region, trail_name, bucket, topic_name):
         "topic_arn": topic_arn,
         "key_arn": key_arn,
         "admin_account": admin_account,
+        "batch_accounts": batch_accounts,
+        "batch_bucket": batch_bucket,
         "org_bucket_policy": json.dumps(with_org),
     }
 
