@@ -1,6 +1,8 @@
-"""org_trail_drift and findings_export_drift: the findings each phase's verify reports, from its check-mode results."""
+"""org_trail_drift, findings_export_drift and cross_account_logging_drift: the findings each phase's verify reports,
+from its check-mode results."""
 
 from ansible_collections.radiant.aws_onboarding.plugins.filter.phase_drift import (
+    cross_account_logging_drift,
     findings_export_drift,
     org_trail_drift,
 )
@@ -211,3 +213,47 @@ def test_export_destinations_of_the_administrator_and_members():
         export_finding("publishing destination", "status", "PUBLISHING", "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY",
                        account=ADMIN, region="eu-west-1"),
     ]
+
+
+OUTSIDE_A, OUTSIDE_B, OUTSIDE_C = "444444444444", "555555555555", "666666666666"
+CROSS_CTX = {"region": "us-east-1", "target_account_id": LOG, "bucket_name": "example-cloudtrail-radiantsecurity",
+             "topic_arn": CTX["topic_arn"], "reader_trust": {"Statement": [{"Principal": {"AWS": "radiant"}}]}}
+SOURCE_TRAIL = {"name": "management-events", "is_logging": True, "is_multi_region_trail": True}
+
+
+def source_entry(account_id, before, after):
+    return {"account_id": account_id, "region": "us-east-1", "changed": before != after, "trail": after,
+            "error": None, "diff": {"before": before, "after": after}}
+
+
+def test_cross_account_logging_reports_each_account_trail_setting_and_the_target_account_changes():
+    results = {
+        "bucket_policy": {"changed": True, "statements_added": ["AWSCloudTrailWrite" + OUTSIDE_B],
+                          "statements_updated": []},
+        "bucket_planned": SKIPPED, "topic_policy": UNCHANGED, "reader_policy": UNCHANGED,
+        "reader_role": {"changed": True},
+        "trails": {"changed": True, "trails": [
+            source_entry(OUTSIDE_A, dict(SOURCE_TRAIL, is_logging=False), dict(SOURCE_TRAIL)),
+            source_entry(OUTSIDE_B, {}, dict(SOURCE_TRAIL)),
+            source_entry(OUTSIDE_C, dict(SOURCE_TRAIL), dict(SOURCE_TRAIL))]},
+    }
+    found = cross_account_logging_drift(results, CROSS_CTX, "radiant-cloudtrail-reader", "management-events")
+    where = {"region": "us-east-1", "phase": "cross_account_logging"}
+    assert found == [
+        dict(where, account=LOG, resource="arn:aws:s3:::example-cloudtrail-radiantsecurity policy", field="statements",
+             expected=["AWSCloudTrailWrite" + OUTSIDE_B], actual="missing or different"),
+        dict(where, account=LOG, resource="role radiant-cloudtrail-reader", field="trust policy",
+             expected=CROSS_CTX["reader_trust"], actual="missing or different"),
+        dict(where, account=OUTSIDE_A, resource="trail management-events", field="is_logging", expected=True,
+             actual=False),
+        dict(where, account=OUTSIDE_B, resource="trail management-events", field="(resource)", expected="present",
+             actual="missing"),
+    ]
+
+
+def test_cross_account_logging_without_changes_or_results_is_no_drift():
+    clean = {"bucket_policy": UNCHANGED, "bucket_planned": SKIPPED, "topic_policy": SKIPPED, "reader_role": UNCHANGED,
+             "reader_policy": UNCHANGED,
+             "trails": {"changed": False, "trails": [source_entry(OUTSIDE_A, SOURCE_TRAIL, SOURCE_TRAIL)]}}
+    assert cross_account_logging_drift(clean, CROSS_CTX, "radiant-cloudtrail-reader", "management-events") == []
+    assert cross_account_logging_drift({}, CROSS_CTX, "radiant-cloudtrail-reader", "management-events") == []
