@@ -41,7 +41,7 @@ SETTING_VARIABLES = (
 # Inventory sources that fail report here (plugins/inventory/outside_accounts_csv.py).
 INVENTORY_PROBLEMS_VARIABLE = "outside_accounts_csv_problems"
 # The CloudTrail bucket's name when the phases are not given one (radiant_cloudtrail_bucket_name, which
-# org_trail's defaults and cross_account_logging's tasks/context.yml fall back to).
+# org_trail's and cross_account_logging's defaults fall back to).
 CLOUDTRAIL_BUCKET_SUFFIX = "-cloudtrail-radiantsecurity"
 CLOUDTRAIL_BUCKET_VARIABLES = ("org_trail_bucket_name", "cross_account_logging_bucket_name")
 
