@@ -156,7 +156,7 @@ def cross_account_logging_drift(results, ctx, reader_role_name, trail_name):
     with accounts and diffs)."""
     results, ctx = _mapping(results), _mapping(ctx)
     target, phase = ctx.get("target_account_id"), "cross_account_logging"
-    bucket_arn = "arn:aws:s3:::{0}".format(ctx.get("bucket_name"))
+    bucket_arn = ctx.get("bucket_arn")
     role = "role {0}".format(reader_role_name)
 
     def finding(resource, field, expected, actual, account=target):

@@ -745,7 +745,7 @@ def converge_account_trail(sessions, account, params, region, check_mode=False, 
     try:
         credentials = sessions.credentials(account_id, account.get("role_arn"))
     except AccountAccessError as e:
-        return trail_entry(account_id, region, error=e.message)
+        return trail_entry(account_id, region, error="account {0}, {1}: {2}".format(account_id, region, e.reason))
     manager = None
     try:
         manager = TrailManager(params, region, check_mode, session_clients(sessions, credentials, region),

@@ -217,6 +217,7 @@ def test_export_destinations_of_the_administrator_and_members():
 
 OUTSIDE_A, OUTSIDE_B, OUTSIDE_C = "444444444444", "555555555555", "666666666666"
 CROSS_CTX = {"region": "us-east-1", "target_account_id": LOG, "bucket_name": "example-cloudtrail-radiantsecurity",
+             "bucket_arn": "arn:aws:s3:::example-cloudtrail-radiantsecurity",
              "topic_arn": CTX["topic_arn"], "reader_trust": {"Statement": [{"Principal": {"AWS": "radiant"}}]}}
 SOURCE_TRAIL = {"name": "management-events", "is_logging": True, "is_multi_region_trail": True}
 

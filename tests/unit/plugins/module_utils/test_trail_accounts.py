@@ -87,7 +87,8 @@ class StubbedSessions:
         if self.others_done is not None and account_id == self.first:
             assert self.others_done.wait(5), "the other accounts were not worked on at the same time"
         if account_id in self.denied:
-            raise AccountAccessError("account {0}: could not assume {1}: AccessDenied".format(account_id, role_arn))
+            reason = "could not assume {0}: AccessDenied".format(role_arn)
+            raise AccountAccessError("account {0}: {1}".format(account_id, reason), reason=reason)
         return {"aws_access_key_id": account_id}
 
     def client(self, service, credentials, region):
@@ -137,7 +138,8 @@ def test_several_accounts_converge_and_one_whose_role_cannot_be_assumed_is_repor
     assert [(e["account_id"], e["changed"], e["trail"].get("arn")) for e in outcome["trails"]] == [
         (FIRST, True, trail_arn(FIRST)), (SECOND, False, trail_arn(SECOND)), (DENIED, False, None)]
     assert outcome["changed"] is True
-    assert outcome["errors"] == ["account {0}: could not assume {1}: AccessDenied".format(DENIED, role(DENIED))]
+    assert outcome["errors"] == ["account {0}, {1}: could not assume {2}: AccessDenied".format(
+        DENIED, REGION, role(DENIED))]
     # Only the account that changed is in the diff, keyed by account.
     assert list(outcome["diff"]["before"]) == [FIRST] and outcome["diff"]["before"][FIRST] == {}
     assert outcome["diff"]["after"][FIRST]["arn"] == trail_arn(FIRST)
@@ -195,7 +197,7 @@ def test_the_module_fails_at_the_end_with_every_failed_account_and_returns_the_o
         with pytest.raises(module.Failed) as failed:
             ct.run_trail_module(module, lambda _module: sessions)
     result = failed.value.result
-    assert result["msg"].startswith("1 of 2 accounts failed: account {0}: could not assume".format(DENIED))
+    assert result["msg"].startswith("1 of 2 accounts failed: account {0}, {1}: could not assume".format(DENIED, REGION))
     assert [entry["account_id"] for entry in result["trails"]] == [FIRST, DENIED]
     assert result["trails"][0]["trail"]["arn"] == trail_arn(FIRST)
 
