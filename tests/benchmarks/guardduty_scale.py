@@ -91,6 +91,8 @@ def guardduty_writes_by_region(records: list) -> dict:
         if record["service"] == "guardduty" and record["write"]:
             writes[record["region"]] = writes.get(record["region"], 0) + 1
     return writes
+
+
 TASK_HEADER = re.compile(r"^(?:TASK|RUNNING HANDLER) \[(?:(?:[\w.]+\.)?(\w+) : )?.*\]")
 RESULT_LINE = re.compile(r"^(ok|changed|skipping|failed|fatal|included): ")
 
