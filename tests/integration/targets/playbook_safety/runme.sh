@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# The playbooks as users run them, on a small sample organization:
+# The playbooks as users run them, on a small sample organization (one member, two accounts outside
+# it, one Region):
 # 1. onboard.yml (under throttling and 5xx faults), verify.yml and offboard.yml at -vvv print no
 #    secret key or session token of any role session the emulator issued (nor write one into the
 #    handoff or the policy backups), and the onboarding converges;
-# 2. a run that leaves out a host a phase needs (--limit, a missing group, no groups, an empty
+# 2. Radiant's view of the onboarded organization, with IAM enforced by the emulator, before the
+#    offboarding (files/play_radiant.py, from Radiant's own session with only what the handoff gives
+#    it): assume the main role with the external ID (refused with a wrong or missing one), subscribe
+#    a queue to both topics, receive the notifications of a GuardDuty finding and of CloudTrail log
+#    files (organization trail, KMS-encrypted, and outside trails), get and decrypt them, read the
+#    outside accounts' logs through the cross-account reader role, assume the API role in every
+#    account; then it proves it can fail: without the findings topic's grant to S3
+#    (AllowS3BucketToPublish) it must fail where the finding's notification is awaited. It shares
+#    the onboarding of 1 (about 100 s of CPU) rather than making one of its own;
+# 3. a run that leaves out a host a phase needs (--limit, a missing group, no groups, an empty
 #    inventory, an AWX job slice) stops before any write, naming the host or group and why.
 set -euo pipefail
 ansible-playbook "$@" setup.yml
 run_vars=(-e "@$OUTPUT_DIR/run_vars.yml")
 logs=$OUTPUT_DIR/logs
 mkdir -p "$logs"
+
+radiant_view() {  # Radiant's steps (radiant_view.yml) on the onboarded organization
+  ansible-playbook "$@" -i "$OUTPUT_DIR/accounts.yml" -e "@$OUTPUT_DIR/sample_org.yml" radiant_view.yml
+}
 
 echo "== onboard, verify, offboard at -vvv: no secret in the output"
 # verify.yml runs under a --limit that names the groups (as an AWX job template's limit does): it
@@ -22,6 +36,25 @@ echo "== onboard, verify, offboard at -vvv: no secret in the output"
 ansible-playbook "$@" faults.yml -e faults_throttle_rate=0.10 -e faults_server_error_rate=0.05 \
   -e faults_seed=3
 for playbook in onboard verify offboard; do
+  if [ "$playbook" = offboard ]; then
+    echo "== Radiant's view of the onboarded organization"
+    radiant_view "$@"
+    topic=$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["sns_topics"]["guardduty"])' \
+      "$OUTPUT_DIR/radiant-handoff.json")
+    python files/remove_topic_statement.py "$EMULATOR_URL" "$topic" AllowS3BucketToPublish
+    if radiant_view "$@" >"$OUTPUT_DIR/weakened.log" 2>&1; then
+      cat "$OUTPUT_DIR/weakened.log"
+      echo "Radiant's view passed without the findings topic's grant to S3: the test proves nothing" >&2
+      exit 1
+    fi
+    if ! grep -q "FAILED: the queue receives the finding's and every log file's notification: missing \['guardduty'\]" \
+      "$OUTPUT_DIR/weakened.log"; then
+      cat "$OUTPUT_DIR/weakened.log"
+      echo "Radiant's view failed, but not where the finding's notification is awaited" >&2
+      exit 1
+    fi
+    echo "without AllowS3BucketToPublish Radiant's view fails where the finding's notification is awaited"
+  fi
   limit=()
   [ "$playbook" != verify ] || limit=(--limit "management_account,log_account")
   ansible-playbook -vvv -i "$OUTPUT_DIR/accounts.yml" "${run_vars[@]}" "${limit[@]}" "radiant.aws_onboarding.$playbook" \
@@ -31,7 +64,7 @@ for playbook in onboard verify offboard; do
     ansible-playbook "$@" check_faults.yml
   fi
 done
-# Role sessions in at least the log account (the radiant role) and the account outside the
+# Role sessions in at least the log account (the radiant role) and the accounts outside the
 # organization (opened inside the batch modules).
 python files/find_secrets.py "$EMULATOR_URL" 2 "$logs/onboard.log" "$logs/verify.log" "$logs/offboard.log" \
   "$OUTPUT_DIR/radiant-handoff.json" "$OUTPUT_DIR/policy-backups"
