@@ -34,7 +34,8 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
 IAM_PAGES = dict(input_token="Marker", output_token="Marker")
 # A role just created may not be visible to AttachRolePolicy yet (IAM is eventually consistent:
 # IAM User Guide, "Changes that I make are not always immediately visible").
-ATTACH_AFTER_CREATE = AWSRetry.jittered_backoff(retries=6, delay=1, max_delay=8, catch_extra_error_codes=["NoSuchEntity"])
+ATTACH_AFTER_CREATE = AWSRetry.jittered_backoff(retries=6, delay=1, max_delay=8,
+                                                catch_extra_error_codes=["NoSuchEntity"])
 
 
 class IamStepError(Exception):

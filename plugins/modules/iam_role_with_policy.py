@@ -195,7 +195,8 @@ def main():
         try:
             return caller_identity(aws_client(module, "sts"))
         except AWS_ERRORS as e:
-            module.fail_json_aws(e, msg="Could not learn the account of the module's credentials (sts:GetCallerIdentity)")
+            module.fail_json_aws(e, msg="Could not learn the account of the module's credentials "
+                                        "(sts:GetCallerIdentity)")
 
     wanted = WantedRole(params["role_name"], params["policy_name"],
                         assume_role_policy_document=params["assume_role_policy_document"], policy=params["policy"],
