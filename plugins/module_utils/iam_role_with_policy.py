@@ -319,7 +319,7 @@ def _failed_entry(account_id, error):
 
 def converge_accounts(sessions, accounts, wanted, region=None, caller=None, state="present", check_mode=False,
                       max_workers=DEFAULT_ACCOUNT_WORKERS):
-    """Every account of ``accounts`` (dicts with account_id and optional role_arn), or the caller's own.
+    """Every account of ``accounts`` (dicts with account_id and optional role_arn), or the caller's own when None.
 
     ``sessions`` is an account_sessions.AccountSessions; ``caller`` a callable returning the caller's
     (account id, partition), asked only when an account has no role_arn (or none is given). An
@@ -327,9 +327,10 @@ def converge_accounts(sessions, accounts, wanted, region=None, caller=None, stat
     credentials. Returns changed, roles (one entry per account, in the given order), errors and the
     diff of the accounts that change, keyed by account id.
     """
+    own_only = accounts is None  # an empty list is no account at all, never the caller's
     accounts = normalized_accounts(accounts)
     own = None
-    if not accounts or any(not account.get("role_arn") for account in accounts):
+    if own_only or any(not account.get("role_arn") for account in accounts):
         own = caller()
         accounts = accounts or [{"account_id": own[0]}]
     sessions_by_account = sign_in_all(sessions, accounts, max_workers)

@@ -222,6 +222,14 @@ def test_without_accounts_the_module_works_in_its_own_account():
     assert sessions.assumed == []
 
 
+def test_an_empty_account_list_is_no_account_not_the_callers_own():
+    def caller():
+        raise AssertionError("the caller's account must not be asked for, nor acted in")
+
+    outcome = irp.converge_accounts(StubbedSessions({}), [], WANTED, caller=caller)
+    assert outcome == {"changed": False, "roles": [], "errors": [], "diff": {"before": {}, "after": {}}}
+
+
 def test_absent_deletes_the_role_after_what_iam_requires_then_the_policy_and_its_versions():
     arn = policy_arn(MEMBER)
     iam = Iam().role(MEMBER, TRUST, attached=[arn, "arn:aws:iam::aws:policy/ReadOnlyAccess"])
