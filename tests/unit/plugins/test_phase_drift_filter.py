@@ -1,4 +1,5 @@
-"""org_trail_drift, findings_export_drift and radiant_iam_drift: the findings each phase's verify reports, from its check-mode results."""
+"""org_trail_drift, findings_export_drift and radiant_iam_drift: the findings each phase's verify reports, from
+its check-mode results."""
 
 from ansible_collections.radiant.aws_onboarding.plugins.filter.phase_drift import (
     findings_export_drift,
