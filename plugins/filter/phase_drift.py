@@ -162,9 +162,10 @@ def radiant_iam_drift(results, ctx):
             continue
         resource = "role {0}".format(ctx.get(name + "_role_name"))
         entries = check.get("roles")
-        if entries is None and check.get("failed"):  # failed before any account was read
+        if entries is None:  # failed before any account was read (verify's failed_when keeps it from failing)
             found.append({"account": ctx.get(name + "_account_id"), "region": "", "phase": phase,
-                          "resource": resource, "field": "error", "expected": "readable", "actual": check.get("msg")})
+                          "resource": resource, "field": "error", "expected": "readable",
+                          "actual": check.get("msg") or "no result"})
         for entry in map(_mapping, entries or []):
             where = {"account": entry.get("account_id"), "region": "", "phase": phase}
             if entry.get("error"):

@@ -236,7 +236,7 @@ def test_radiant_iam_each_accounts_difference_is_a_finding_and_an_unreachable_ac
     # Nothing differs, nothing skipped: no finding; a run that failed before any account is one finding.
     clean = {"changed": False, "roles": [{"account_id": LOG, "changed": False, "error": None, "differences": []}]}
     assert radiant_iam_drift({"main": clean, "api": SKIPPED, "stackset": SKIPPED}, ctx) == []
-    assert radiant_iam_drift({"main": {"failed": True, "msg": "no credentials"}}, ctx) == [
+    assert radiant_iam_drift({"main": {"failed": False, "msg": "no credentials"}}, ctx) == [
         dict(where, account=LOG, resource="role radiant-aws-access-role", field="error", expected="readable",
              actual="no credentials")]
     assert radiant_iam_drift({"trusted_access": {"changed": True}}, ctx)[0]["resource"] == "organization trusted access"

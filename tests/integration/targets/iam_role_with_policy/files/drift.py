@@ -19,8 +19,8 @@ member_iam.update_assume_role_policy(RoleName=role_name, PolicyDocument=json.dum
 customer = member_iam.create_policy(PolicyName="customer-extra", PolicyDocument=json.dumps({
     "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:DescribeRegions", "Resource": "*"}]}))
 member_iam.attach_role_policy(RoleName=role_name, PolicyArn=customer["Policy"]["Arn"])
-management_iam = account_session(endpoint, management, management).client("iam", endpoint_url=endpoint,
-                                                                           region_name="us-east-1")
+management_session = account_session(endpoint, management, management)
+management_iam = management_session.client("iam", endpoint_url=endpoint, region_name="us-east-1")
 management_iam.create_policy_version(
     PolicyArn="arn:aws:iam::{0}:policy/{1}".format(management, policy_name), SetAsDefault=True,
     PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*",

@@ -17,8 +17,8 @@ def main():
     management = caller_account(endpoint)
     state = {}
     for account in accounts:
-        iam = account_session(endpoint, account, management).client("iam", endpoint_url=endpoint,
-                                                                     region_name="us-east-1")
+        session = account_session(endpoint, account, management)
+        iam = session.client("iam", endpoint_url=endpoint, region_name="us-east-1")
         policy_arn = "arn:aws:iam::{0}:policy/{1}".format(account, policy_name)
         entry = {"role": None, "policy": None}
         try:
