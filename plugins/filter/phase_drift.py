@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to radiant.aws_onboarding
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The drift findings of the org_trail, findings_export and cross_account_logging phases, from what their verify
-registered.
+"""The drift findings of the org_trail, findings_export, cross_account_logging and radiant_iam phases, from what
+their verify registered.
 
 Each phase's verify runs its own tasks in check mode with diffs; these filters turn the registered
 results into the items of the shared radiant_drift list, so the roles only call them.
@@ -11,6 +11,7 @@ results into the items of the shared radiant_drift list, so the roles only call 
 from ansible_collections.radiant.aws_onboarding.plugins.filter.drift_findings import drift_findings
 
 CLOUDTRAIL_PRINCIPAL = "cloudtrail.amazonaws.com"
+STACKSETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
 PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
@@ -183,7 +184,41 @@ def cross_account_logging_drift(results, ctx, reader_role_name, trail_name):
     return found
 
 
+def radiant_iam_drift(results, ctx):
+    """Findings of radiant_iam's verify: ``results`` holds its registered check-mode results by name (main and api:
+    iam_role_with_policy's, whose per-account differences are the findings; trusted_access and stackset)."""
+    results, ctx = _mapping(results), _mapping(ctx)
+    phase = "radiant_iam"
+    found = []
+    for name in ("main", "api"):
+        check = _mapping(results.get(name))
+        if not check or check.get("skipped"):
+            continue
+        resource = "role {0}".format(ctx.get(name + "_role_name"))
+        entries = check.get("roles")
+        if entries is None:  # failed before any account was read (verify's failed_when keeps it from failing)
+            found.append({"account": ctx.get(name + "_account_id"), "region": "", "phase": phase,
+                          "resource": resource, "field": "error", "expected": "readable",
+                          "actual": check.get("msg") or "no result"})
+        for entry in map(_mapping, entries or []):
+            where = {"account": entry.get("account_id"), "region": "", "phase": phase}
+            if entry.get("error"):
+                found.append(dict(where, resource=resource, field="error", expected="readable",
+                                  actual=entry["error"]))
+            found.extend(dict(where, resource=item.get("resource"), field=item.get("field"),
+                              expected=item.get("expected"), actual=item.get("actual"))
+                         for item in map(_mapping, entry.get("differences") or []))
+    found.extend(drift_findings(_mapping(results.get("stackset")), account=ctx.get("management_account_id"),
+                                region=ctx.get("stackset_region"), phase=phase,
+                                resource="stack set {0}".format(ctx.get("stackset_name")), ignore=["template_body"]))
+    if _changed(results.get("trusted_access")):
+        found.append({"account": ctx.get("management_account_id"), "region": "", "phase": phase,
+                      "resource": "organization trusted access", "field": "service_principals",
+                      "expected": STACKSETS_PRINCIPAL, "actual": "not enabled"})
+    return found
+
+
 class FilterModule(object):
     def filters(self):
         return {"org_trail_drift": org_trail_drift, "findings_export_drift": findings_export_drift,
-                "cross_account_logging_drift": cross_account_logging_drift}
+                "cross_account_logging_drift": cross_account_logging_drift, "radiant_iam_drift": radiant_iam_drift}

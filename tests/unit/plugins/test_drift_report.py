@@ -108,6 +108,12 @@ def test_destinations_and_api_roles():
         [{"item": {"account_id": MANAGEMENT}, "changed": False}, {"item": {"account_id": OUTSIDE}, "changed": True}],
         {"instances": [{"account": MEMBER, "status": "CURRENT"}, {"account": INVITED, "status": "OUTDATED"}]})
     assert roles == {MANAGEMENT: "present", OUTSIDE: "missing or differs", MEMBER: "present", INVITED: "OUTDATED"}
+    # One iam_role_with_policy run for every directly managed account.
+    roles = api_roles_coverage({"changed": True, "roles": [
+        {"account_id": MANAGEMENT, "changed": False, "error": None},
+        {"account_id": OUTSIDE, "changed": True, "error": None},
+        {"account_id": INVITED, "changed": False, "error": "account {0}: could not assume".format(INVITED)}]})
+    assert roles == {MANAGEMENT: "present", OUTSIDE: "missing or differs", INVITED: "error"}
 
 
 def test_drift_coverage_collects_regions_and_names():

@@ -1,10 +1,11 @@
-"""org_trail_drift, findings_export_drift and cross_account_logging_drift: the findings each phase's verify reports,
-from its check-mode results."""
+"""org_trail_drift, findings_export_drift, cross_account_logging_drift and radiant_iam_drift: the findings each
+phase's verify reports, from its check-mode results."""
 
 from ansible_collections.radiant.aws_onboarding.plugins.filter.phase_drift import (
     cross_account_logging_drift,
     findings_export_drift,
     org_trail_drift,
+    radiant_iam_drift,
 )
 
 MANAGEMENT, LOG, ADMIN = "111111111111", "222222222222", "333333333333"
@@ -258,3 +259,28 @@ def test_cross_account_logging_without_changes_or_results_is_no_drift():
              "trails": {"changed": False, "trails": [source_entry(OUTSIDE_A, SOURCE_TRAIL, SOURCE_TRAIL)]}}
     assert cross_account_logging_drift(clean, CROSS_CTX, "radiant-cloudtrail-reader", "management-events") == []
     assert cross_account_logging_drift({}, CROSS_CTX, "radiant-cloudtrail-reader", "management-events") == []
+def test_radiant_iam_each_accounts_difference_is_a_finding_and_an_unreachable_account_is_one_too():
+    ctx = {"management_account_id": MANAGEMENT, "main_account_id": LOG, "main_role_name": "radiant-aws-access-role",
+           "api_role_name": "radiant-aws-api-access-role", "stackset_region": "us-east-1",
+           "stackset_name": "radiant-aws-api-access-role"}
+    trust = {"Statement": [{"Effect": "Allow"}]}
+    main = {"changed": True, "roles": [{"account_id": LOG, "changed": True, "error": None, "differences": [
+        {"resource": "role radiant-aws-access-role", "field": "assume_role_policy_document",
+         "expected": trust, "actual": {"Statement": []}}]}]}
+    api = {"changed": True, "failed": True, "msg": "1 of 2 accounts failed", "roles": [
+        {"account_id": MANAGEMENT, "changed": False, "error": None, "differences": []},
+        {"account_id": ADMIN, "changed": False, "error": "account 333333333333: could not assume", "differences": []}]}
+    found = radiant_iam_drift({"main": main, "api": api, "stackset": SKIPPED, "trusted_access": SKIPPED}, ctx)
+    where = {"region": "", "phase": "radiant_iam"}
+    assert found == [
+        dict(where, account=LOG, resource="role radiant-aws-access-role", field="assume_role_policy_document",
+             expected=trust, actual={"Statement": []}),
+        dict(where, account=ADMIN, resource="role radiant-aws-api-access-role", field="error", expected="readable",
+             actual="account 333333333333: could not assume")]
+    # Nothing differs, nothing skipped: no finding; a run that failed before any account is one finding.
+    clean = {"changed": False, "roles": [{"account_id": LOG, "changed": False, "error": None, "differences": []}]}
+    assert radiant_iam_drift({"main": clean, "api": SKIPPED, "stackset": SKIPPED}, ctx) == []
+    assert radiant_iam_drift({"main": {"failed": False, "msg": "no credentials"}}, ctx) == [
+        dict(where, account=LOG, resource="role radiant-aws-access-role", field="error", expected="readable",
+             actual="no credentials")]
+    assert radiant_iam_drift({"trusted_access": {"changed": True}}, ctx)[0]["resource"] == "organization trusted access"

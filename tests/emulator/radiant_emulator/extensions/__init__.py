@@ -20,6 +20,7 @@ EXTENSIONS: list[str] = [
     "iam_enforcement",
     "account_lookup",
     "kms_key_policy",
+    "iam_policy_deletion",
 ]
 
 _installed: set[str] = set()
