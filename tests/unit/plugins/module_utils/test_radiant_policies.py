@@ -118,7 +118,8 @@ def test_cross_account_reader_refuses_root_or_bare_account_principals(arn):
 
 def test_api_role_template_holds_seed_001():
     role = rp.api_role_cloudformation_template()["Resources"]["RadiantApiAccessRole"]["Properties"]
-    assert role["Policies"][0]["PolicyDocument"] == _seed("seed001_api_policy.json")
+    # The seed's policy, each of its ARNs in the partition of the account the stack instance is in.
+    assert role["Policies"][0]["PolicyDocument"] == rp.in_stack_partition(_seed("seed001_api_policy.json"))
     assert role["RoleName"] == "radiant-aws-api-access-role"
 
 
