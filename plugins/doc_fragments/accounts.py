@@ -4,8 +4,9 @@
 
 class ModuleDocFragment(object):
     # The options of the modules that work in many accounts in one task; their argument spec is
-    # module_utils/account_sessions.py's accounts_argument_spec(required). Two literal strings, as ansible-test's
-    # yamllint reads them (it refuses a computed DOCUMENTATION); they differ only in accounts' "required".
+    # module_utils/account_sessions.py's accounts_argument_spec(required). A literal string, as ansible-test's
+    # yamllint reads it. A module that only works through O(accounts) says "accounts: {required: true}" in its own
+    # options: the module's keys win over the fragment's, the rest comes from here.
     DOCUMENTATION = r"""
 options:
   accounts:
@@ -19,37 +20,6 @@ options:
     type: list
     elements: dict
     required: false
-    suboptions:
-      account_id:
-        description: The 12-digit account id.
-        type: str
-        required: true
-      role_arn:
-        description:
-          - The role to assume in the account, for example
-            C(arn:aws:iam::444455556666:role/OrganizationAccountAccessRole).
-          - Omit it for the account whose credentials the module already runs with.
-        type: str
-  role_session_name:
-    description: With O(accounts), the session name of every assumed role (it shows in the accounts' CloudTrail).
-    type: str
-    default: radiant-onboarding
-"""
-
-    # The same, for modules that only work through O(accounts).
-    REQUIRED = r"""
-options:
-  accounts:
-    description:
-      - The accounts to work in, in one task (the module's description says what it does in each). The module opens
-        each account's session itself, with ONE C(sts:AssumeRole) of its O(accounts[].role_arn) made with the
-        credentials it runs with (the management account's), and works on the accounts concurrently, bounded. The
-        temporary credentials are never returned.
-      - An account that cannot be reached, or whose work fails, does not stop the others; the module fails at the
-        end with one line per failure naming the account (and the Region).
-    type: list
-    elements: dict
-    required: true
     suboptions:
       account_id:
         description: The 12-digit account id.

@@ -23,6 +23,8 @@ description:
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:
+  accounts:
+    required: true
   regions:
     description: The regions to handle in every account.
     type: list
@@ -51,7 +53,7 @@ notes:
   - Check mode makes no write call (it assumes the roles and reads); it is how a caller learns every member
     detector ARN (RV(detector_arns)) to write the bucket and key policies before the destinations.
 extends_documentation_fragment:
-  - radiant.aws_onboarding.accounts.required
+  - radiant.aws_onboarding.accounts
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
