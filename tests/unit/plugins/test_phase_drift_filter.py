@@ -259,6 +259,8 @@ def test_cross_account_logging_without_changes_or_results_is_no_drift():
              "trails": {"changed": False, "trails": [source_entry(OUTSIDE_A, SOURCE_TRAIL, SOURCE_TRAIL)]}}
     assert cross_account_logging_drift(clean, CROSS_CTX, "radiant-cloudtrail-reader", "management-events") == []
     assert cross_account_logging_drift({}, CROSS_CTX, "radiant-cloudtrail-reader", "management-events") == []
+
+
 def test_radiant_iam_each_accounts_difference_is_a_finding_and_an_unreachable_account_is_one_too():
     ctx = {"management_account_id": MANAGEMENT, "main_account_id": LOG, "main_role_name": "radiant-aws-access-role",
            "api_role_name": "radiant-aws-api-access-role", "stackset_region": "us-east-1",
