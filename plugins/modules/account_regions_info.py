@@ -96,8 +96,6 @@ account_errors:
   sample: {"999988887777": "could not assume arn:aws:iam::999988887777:role/R: User ... is not authorized ..."}
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
 try:
     import botocore
 except ImportError:
@@ -186,8 +184,7 @@ def main():
     # a few calls in flight (boto3 clients are thread-safe) make 2,000 accounts a matter of seconds.
     results = [describe(account_id) for account_id in members[:1]]
     if results and results[0][2] is None:
-        with ThreadPoolExecutor(max_workers=max(1, module.params["max_concurrency"])) as pool:
-            results.extend(pool.map(describe, members[1:]))
+        results.extend(run_concurrently(members[1:], describe, module.params["max_concurrency"]))
     for account_id, statuses, error in results:
         if error is not None:
             module.fail_json_aws(
