@@ -33,7 +33,6 @@ options:
       - s3_publish_key_statements
       - sns_subscriber_queue_policy
       - cross_account_log_bucket_statements
-      - cross_account_source_statements
       - cross_account_reader_policy
       - cross_account_reader_trust_policy
       - api_role_cloudformation_template
@@ -79,7 +78,6 @@ BUILDERS = (
     "s3_publish_key_statements",
     "sns_subscriber_queue_policy",
     "cross_account_log_bucket_statements",
-    "cross_account_source_statements",
     "cross_account_reader_policy",
     "cross_account_reader_trust_policy",
     "api_role_cloudformation_template",

@@ -246,16 +246,16 @@ def cloudtrail_key_statements(trail_arn, management_account_id, reader_account_i
 
 def cloudtrail_topic_statements(topic_arn, trail_arn, sid="AWSCloudTrailSNSPolicy20150319", partition="aws"):
     """CloudTrail's SNS topic policy (CloudTrail user guide, "Amazon SNS topic policy for CloudTrail"):
-    one statement per trail, limited to it by aws:SourceArn, so trails of other accounts (accounts outside
-    the organization, docs/requirements.md#cross-account-cloudtrail) publish to the same topic each under a
-    Sid of their own."""
+    a statement limited to the trail by aws:SourceArn; ``trail_arn`` may be a list (the trails of the accounts
+    outside the organization, docs/requirements.md#cross-account-cloudtrail, under a Sid of their own)."""
     return [{
         "Sid": sid,
         "Effect": "Allow",
         "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "SNS:Publish",
         "Resource": topic_arn,
-        "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+        "Condition": {"StringEquals": {"aws:SourceArn": trail_arn if isinstance(trail_arn, str)
+                                       else _one_or_many(trail_arn)}},
     }]
 
 
@@ -462,65 +462,45 @@ def s3_publish_key_statements(bucket, bucket_owner_account_id, partition="aws"):
 
 
 def cross_account_log_bucket_statements(bucket, source_account_ids, trail_arns=None, prefix=None, partition="aws"):
-    """docs/requirements.md#cross-account-cloudtrail: the target bucket accepts CloudTrail logs from
-    accounts outside the organization, one resource path per source account (respecting the log prefix)."""
+    """docs/requirements.md#cross-account-cloudtrail: the target bucket accepts CloudTrail logs from the accounts
+    outside the organization in one statement pair, as the CloudTrail user guide's "Setting bucket policy for multiple
+    accounts" writes it: one resource path per source account under the prefix, and each account's trail by
+    ``aws:SourceArn`` (or the accounts by ``aws:SourceAccount`` when no trail is named).
+
+    One pair, not a pair per account: a pair costs about 800 bytes a source account, and S3's 20 KB
+    bucket policy limit would stop at about 20 accounts; this one costs about 150."""
+    accounts = sorted(set(str(account) for account in source_account_ids))
+    if not accounts:
+        raise ValueError("at least one source account id is required")
+    for account in accounts:
+        if len(account) != 12 or not account.isdigit():
+            raise ValueError("source_account_ids must be 12-digit account ids, not {0!r}".format(account))
+    for trail_arn in trail_arns or []:
+        if trail_arn.split(":")[4:5] not in [[account] for account in accounts]:
+            raise ValueError("trail {0!r} is not in a source account".format(trail_arn))
     bucket_arn = arn(partition, "s3", "", "", bucket)
-    resources = [
-        "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account)))
-        for account in sorted(set(source_account_ids))
-    ]
-    write = {
-        "Sid": "AWSCloudTrailCrossAccountWrite",
-        "Effect": "Allow",
-        "Principal": {"Service": service_principal("cloudtrail", partition)},
-        "Action": "s3:PutObject",
-        "Resource": resources if len(resources) > 1 else resources[0],
-        "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
-    }
+    resources = ["{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account)))
+                 for account in accounts]
+    if trail_arns:
+        source = {"aws:SourceArn": _one_or_many(trail_arns)}
+    else:
+        source = {"aws:SourceAccount": _one_or_many(accounts)}
     acl = {
         "Sid": "AWSCloudTrailCrossAccountAclCheck",
         "Effect": "Allow",
         "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:GetBucketAcl",
         "Resource": bucket_arn,
-    }
-    if trail_arns:
-        arns = _one_or_many(trail_arns)
-        write["Condition"]["StringEquals"]["aws:SourceArn"] = arns
-        acl["Condition"] = {"StringEquals": {"aws:SourceArn": arns}}
-    return [acl, write]
-
-
-def cross_account_source_statements(bucket, source_account_id, trail_arn=None, prefix=None, partition="aws"):
-    """docs/requirements.md#cross-account-cloudtrail, one source account at a time: its own Sids, so
-    adding or removing an account never rewrites another account's statements. CloudTrail checks the bucket
-    ACL and writes under ``[prefix/]AWSLogs/<source account>/`` (CloudTrail user guide, "Setting bucket policy
-    for multiple accounts"); ``trail_arn`` narrows both to that account's trail."""
-    account = str(source_account_id)
-    if len(account) != 12 or not account.isdigit():
-        raise ValueError("source_account_id must be a 12-digit account id, not {0!r}".format(source_account_id))
-    bucket_arn = arn(partition, "s3", "", "", bucket)
-    acl = {
-        "Sid": "AWSCloudTrailAclCheck{0}".format(account),
-        "Effect": "Allow",
-        "Principal": {"Service": service_principal("cloudtrail", partition)},
-        "Action": "s3:GetBucketAcl",
-        "Resource": bucket_arn,
-        "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+        "Condition": {"StringEquals": dict(source)},
     }
     write = {
-        "Sid": "AWSCloudTrailWrite{0}".format(account),
+        "Sid": "AWSCloudTrailCrossAccountWrite",
         "Effect": "Allow",
         "Principal": {"Service": service_principal("cloudtrail", partition)},
         "Action": "s3:PutObject",
-        "Resource": "{0}/{1}".format(bucket_arn, _join_prefix(prefix, "AWSLogs/{0}/*".format(account))),
-        "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account}},
+        "Resource": _one_or_many(resources),
+        "Condition": {"StringEquals": dict(source, **{"s3:x-amz-acl": "bucket-owner-full-control"})},
     }
-    if trail_arn:
-        if trail_arn.split(":")[4:5] != [account]:
-            raise ValueError("trail {0!r} is not in account {1}".format(trail_arn, account))
-        for statement in (acl, write):
-            statement["Condition"]["StringEquals"]["aws:SourceArn"] = trail_arn
     return [acl, write]
 
 

@@ -58,12 +58,11 @@ def rendered_policies():
         "cloudtrail_bucket": _document(
             radiant_policy("cloudtrail_bucket_statements", bucket=trail_bucket, trail_arn=TRAIL,
                            management_account_id=MANAGEMENT, organization_id=ORGANIZATION)
-            + radiant_policy("cross_account_source_statements", bucket=trail_bucket, source_account_id=OUTSIDE,
-                             trail_arn="arn:aws:cloudtrail:us-east-1:{0}:trail/outside".format(OUTSIDE))
+            + radiant_policy("cross_account_log_bucket_statements", bucket=trail_bucket, source_account_ids=[OUTSIDE],
+                             trail_arns=["arn:aws:cloudtrail:us-east-1:{0}:trail/outside".format(OUTSIDE)])
             + [radiant_policy("tls_only_bucket_statement", bucket=trail_bucket)]),
         "cross_account_log_bucket": _document(radiant_policy(
-            "cross_account_log_bucket_statements", bucket=trail_bucket, source_account_ids=[OUTSIDE, "555555555555"],
-            trail_arns=[TRAIL])),
+            "cross_account_log_bucket_statements", bucket=trail_bucket, source_account_ids=[OUTSIDE, "555555555555"])),
         "findings_bucket_detector_scope": _document(
             radiant_policy("guardduty_export_bucket_statements", bucket=findings_bucket, kms_key_arn=KEY,
                            detector_arns=DETECTORS, prefix="findings")

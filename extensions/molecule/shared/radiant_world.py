@@ -46,6 +46,9 @@ ENABLED_FEATURES = {"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION"
 # trusted by Radiant's session with the external ID only.
 READER_ROLE = "radiant-cloudtrail-reader"
 READER_POLICY = "radiant-cloudtrail-log-read"
+CROSS_ACCOUNT_ACL = "AWSCloudTrailCrossAccountAclCheck"
+CROSS_ACCOUNT_WRITE = "AWSCloudTrailCrossAccountWrite"
+CROSS_ACCOUNT_TOPIC = "AWSCloudTrailSNSPolicyCrossAccount"
 PHASES = ("org_trail", "guardduty", "findings_export", "member_export", "sns_wiring", "radiant_iam",
           "cross_account_logging")
 
@@ -113,6 +116,11 @@ def _normal(value):
             return items[0]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
     return value
+
+
+def _as_set(value):
+    """A policy value (one string or a list of them) as a set."""
+    return set([value] if isinstance(value, str) else value or [])
 
 
 def _statements(policy_text):
@@ -358,21 +366,18 @@ class Checker:
 
     def check_cross_account_logging(self):
         """docs/requirements.md#cross-account-cloudtrail: each outside account's trail writes to the CloudTrail bucket
-        under the prefix, allowed by a statement pair of its own, and notifies the CloudTrail topic, allowed by a
-        statement of its own; the log account's read-only role trusts Radiant's session with the external ID only."""
+        under the prefix and its own account's path, allowed by one statement pair for them all (AWS's multi-account
+        form), and notifies the CloudTrail topic, allowed by one statement; the log account's read-only role trusts
+        Radiant's session with the external ID only."""
         world = self.world
         prefix = world.cross_account_prefix
         sources = world.outside_accounts()
         if not self.expect(sources, "cross-account logging", "the sample organization has no outside account"):
             return
-        expected_statements, topic_statements = [], []
-        for account in sources:
+        trail_arns = {account: "arn:aws:cloudtrail:{0}:{1}:trail/{2}".format(world.home, account, TRAIL_NAME)
+                      for account in sources}
+        for account, trail_arn in trail_arns.items():
             where = "trail {0} in {1}".format(TRAIL_NAME, account)
-            trail_arn = "arn:aws:cloudtrail:{0}:{1}:trail/{2}".format(world.home, account, TRAIL_NAME)
-            expected_statements += radiant_policies.cross_account_source_statements(
-                world.cloudtrail_bucket, account, trail_arn=trail_arn, prefix=prefix or None)
-            topic_statements += radiant_policies.cloudtrail_topic_statements(
-                world.cloudtrail_topic_arn, trail_arn, sid="AWSCloudTrailSNSPolicy" + account)
             cloudtrail = world.client(account, "cloudtrail")
             trails = cloudtrail.describe_trails(trailNameList=[TRAIL_NAME])["trailList"]
             if not self.expect(len(trails) == 1, where, "missing"):
@@ -390,19 +395,27 @@ class Checker:
                         "notifies {0}, expected {1}".format(trail.get("SnsTopicARN"), world.cloudtrail_topic_arn))
             self.expect(cloudtrail.get_trail_status(Name=TRAIL_NAME)["IsLogging"], where, "not logging")
         where = "bucket {0} policy".format(world.cloudtrail_bucket)
-        policy = _bucket_policy(world, world.log, world.cloudtrail_bucket)
-        self.expect_statements(where, policy, expected_statements)
-        # No source account may write anywhere but under its own path.
-        for sid, statement in _statements(policy).items():
+        statements = _statements(_bucket_policy(world, world.log, world.cloudtrail_bucket))
+        # Every source account may write under its own path only, and only its trail may.
+        paths = {"arn:aws:s3:::{0}/{1}".format(world.cloudtrail_bucket, "/".join(
+            part for part in (prefix, "AWSLogs", account, "*") if part)) for account in sources}
+        write, acl = statements.get(CROSS_ACCOUNT_WRITE, {}), statements.get(CROSS_ACCOUNT_ACL, {})
+        self.expect(_as_set(write.get("Resource")) == paths, where, "{0} lets the source trails write to {1}".format(
+            CROSS_ACCOUNT_WRITE, write.get("Resource")))
+        for sid, statement in ((CROSS_ACCOUNT_WRITE, write), (CROSS_ACCOUNT_ACL, acl)):
             condition = statement.get("Condition", {}).get("StringEquals", {})
-            if statement.get("Action") == "s3:PutObject" and "aws:SourceAccount" in condition:
-                account = condition["aws:SourceAccount"]
-                path = "/".join(part for part in (prefix, "AWSLogs", account, "*") if part)
-                self.expect(statement["Resource"] == "arn:aws:s3:::{0}/{1}".format(world.cloudtrail_bucket, path),
-                            where, "{0} lets {1} write to {2}".format(sid, account, statement["Resource"]))
+            limited = _as_set(condition.get("aws:SourceArn")) == set(trail_arns.values())
+            self.expect(statement.get("Principal") == {"Service": "cloudtrail.amazonaws.com"} and limited, where,
+                        "{0} is {1}, expected CloudTrail limited to the source trails".format(
+                            sid, statement or "missing"))
+        acl_required = write.get("Condition", {}).get("StringEquals", {}).get("s3:x-amz-acl")
+        self.expect(acl_required == "bucket-owner-full-control", where,
+                    "{0} does not require bucket-owner-full-control".format(CROSS_ACCOUNT_WRITE))
         topic_policy = world.client(world.log, "sns").get_topic_attributes(
             TopicArn=world.cloudtrail_topic_arn)["Attributes"].get("Policy", "")
-        self.expect_statements("topic {0} policy".format(world.cloudtrail_topic_arn), topic_policy, topic_statements)
+        self.expect_statements("topic {0} policy".format(world.cloudtrail_topic_arn), topic_policy,
+                               radiant_policies.cloudtrail_topic_statements(
+                                   world.cloudtrail_topic_arn, sorted(trail_arns.values()), sid=CROSS_ACCOUNT_TOPIC))
         iam = world.client(world.log, "iam")
         try:
             role = iam.get_role(RoleName=READER_ROLE)["Role"]
@@ -523,9 +536,8 @@ def cross_account_offboarded(world):
         trails = world.client(account, "cloudtrail").describe_trails(trailNameList=[TRAIL_NAME])["trailList"]
         if trails:
             problems.append("trail {0} in {1}: still exists".format(TRAIL_NAME, account))
-    sids = {statement["Sid"] for account in world.outside_accounts()
-            for statement in radiant_policies.cross_account_source_statements(world.cloudtrail_bucket, account)}
-    left = sorted(sids & set(_statements(_bucket_policy(world, world.log, world.cloudtrail_bucket))))
+    left = sorted({CROSS_ACCOUNT_ACL, CROSS_ACCOUNT_WRITE}
+                  & set(_statements(_bucket_policy(world, world.log, world.cloudtrail_bucket))))
     if left:
         problems.append("bucket {0} policy: cross-account statements left: {1}".format(world.cloudtrail_bucket, left))
     names = [r["RoleName"] for r in world.client(world.log, "iam").list_roles()["Roles"]]

@@ -108,6 +108,38 @@ def test_cross_account_log_bucket_grows_one_path_per_source_account_under_the_pr
         "arn:aws:s3:::central/ext/AWSLogs/222222222222/*",
     ]
     assert acl["Action"] == "s3:GetBucketAcl"
+    # Without trails the accounts themselves are the condition: never an unconditioned service grant.
+    assert acl["Condition"] == {"StringEquals": {"aws:SourceAccount": ["111111111111", "222222222222"]}}
+    assert write["Condition"]["StringEquals"]["aws:SourceAccount"] == ["111111111111", "222222222222"]
+
+
+def test_cross_account_log_bucket_limits_both_statements_to_the_source_trails():
+    trails = ["arn:aws:cloudtrail:us-east-1:{0}:trail/t".format(a) for a in ("111111111111", "222222222222")]
+    acl, write = rp.cross_account_log_bucket_statements("central", ["222222222222", "111111111111"], trail_arns=trails)
+    for statement in (acl, write):
+        assert statement["Condition"]["StringEquals"]["aws:SourceArn"] == trails
+        assert "aws:SourceAccount" not in statement["Condition"]["StringEquals"]
+    assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
+
+
+@pytest.mark.parametrize("accounts, trails, message", [
+    ([], None, "at least one"),
+    (["12345"], None, "12-digit"),
+    (["111111111111"], ["arn:aws:cloudtrail:us-east-1:999999999999:trail/t"], "not in a source account"),
+])
+def test_cross_account_log_bucket_refuses_bad_accounts_and_foreign_trails(accounts, trails, message):
+    with pytest.raises(ValueError, match=message):
+        rp.cross_account_log_bucket_statements("central", accounts, trail_arns=trails)
+
+
+def test_a_hundred_source_accounts_fit_one_bucket_policy_beside_the_organization_trail():
+    # S3's bucket policy limit is 20 KB; a statement pair per account used to pass it at about 20 accounts.
+    accounts = ["{0:012d}".format(100000000000 + n) for n in range(100)]
+    trails = ["arn:aws:cloudtrail:us-east-1:{0}:trail/management-events".format(a) for a in accounts]
+    statements = rp.cloudtrail_bucket_statements(
+        "central", "arn:aws:cloudtrail:us-east-1:111111111111:trail/org", "111111111111", organization_id="o-abc123",
+        prefix="ext") + rp.cross_account_log_bucket_statements("central", accounts, trail_arns=trails, prefix="ext")
+    assert len(json.dumps({"Version": "2012-10-17", "Statement": statements}, separators=(",", ":"))) < 20480
 
 
 @pytest.mark.parametrize("arn", ["arn:aws:iam::111111111111:root", "111111111111"])
@@ -149,7 +181,6 @@ def _policies_in(partition):
         "s3 topic": rp.s3_publish_topic_statements(topic, "findings", "444455556666", partition=partition),
         "s3 key": rp.s3_publish_key_statements("findings", "444455556666", partition=partition),
         "cross bucket": rp.cross_account_log_bucket_statements("logs", ["555566667777"], partition=partition),
-        "cross source": rp.cross_account_source_statements("logs", "555566667777", partition=partition),
         "reader": rp.cross_account_reader_policy("logs", partition=partition),
     }
 
