@@ -18,7 +18,7 @@ def coverage_from_sources(sources):
     """drift_coverage with its inputs in one dict (verify.yml passes what it has, defaults for the rest)."""
     sources = sources if isinstance(sources, dict) else {}
     return drift_coverage(**dict((key, value) for key, value in sources.items() if key in (
-        "guardduty", "regions", "accounts", "outside_accounts", "admin_account_id", "admin_destinations",
+        "guardduty", "regions", "accounts", "outside_accounts", "admin_destinations",
         "member_destinations", "api_roles", "stackset")))
 
 

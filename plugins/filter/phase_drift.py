@@ -86,7 +86,7 @@ def org_trail_drift(results, ctx):
     return found
 
 
-def findings_export_drift(results, account, region, admin_account_id, bucket_name, key_alias, key_arn):
+def findings_export_drift(results, account, region, bucket_name, key_alias, key_arn):
     """Findings of findings_export's verify: ``results`` holds its registered check-mode results by name."""
     results = _mapping(results)
     phase = "findings_export"
@@ -130,24 +130,20 @@ def findings_export_drift(results, account, region, admin_account_id, bucket_nam
         name = (key_name if _mapping(check.get("item")).get("type") == "kms_key" else bucket_resource) + " policy"
         found.extend(finding(name, "Statement " + sid, "absent", "present")
                      for sid in check.get("statements_removed") or [])
-    member_check = _mapping(results.get("member_check"))
-    found.extend(finding("member publishing destination", "status", "PUBLISHING", entry["error"],
-                         account=entry.get("account_id"), region=entry.get("region"))
-                 for entry in member_check.get("destinations") or [] if _mapping(entry).get("error"))
-    member_diff = _mapping(member_check.get("diff"))
-    wanted_by_place = _mapping(member_diff.get("after"))
-    for place in sorted(wanted_by_place, key=lambda key: str(key).lower()):  # as Jinja's dictsort
-        member_account, member_region = place.split("/")[0], place.split("/")[1]
-        found.extend(drift_findings({"changed": True, "diff": {"before": _mapping(member_diff.get("before")).get(place),
-                                                               "after": wanted_by_place[place]}},
-                                    account=member_account, region=member_region, phase=phase,
-                                    resource="member publishing destination"))
-    for destination in map(_mapping, _mapping(results.get("destinations")).get("results") or []):
-        if destination.get("msg"):
-            found.append(finding("publishing destination", "status", "PUBLISHING", destination["msg"],
-                                 account=admin_account_id, region=destination.get("item")))
-        found.extend(drift_findings(destination, account=admin_account_id, region=destination.get("item"),
-                                    phase=phase, resource="publishing destination"))
+    # Both checks are guardduty_member_publishing_destinations results: the administrator's, then the members'.
+    for resource, given in (("member publishing destination", results.get("member_check")),
+                            ("publishing destination", results.get("destinations"))):
+        check = _mapping(given)
+        found.extend(finding(resource, "status", "PUBLISHING", entry["error"], account=entry.get("account_id"),
+                             region=entry.get("region"))
+                     for entry in map(_mapping, check.get("destinations") or []) if entry.get("error"))
+        diff = _mapping(check.get("diff"))
+        wanted_by_place = _mapping(diff.get("after"))
+        for place in sorted(wanted_by_place, key=lambda key: str(key).lower()):  # as Jinja's dictsort
+            place_account, place_region = place.split("/")[0], place.split("/")[1]
+            found.extend(drift_findings({"changed": True, "diff": {"before": _mapping(diff.get("before")).get(place),
+                                                                   "after": wanted_by_place[place]}},
+                                        account=place_account, region=place_region, phase=phase, resource=resource))
     return found
 
 

@@ -136,6 +136,25 @@ def sign_in_all(sessions, accounts, max_workers=DEFAULT_ACCOUNT_WORKERS):
                     run_concurrently(accounts, sign_in, max_workers)))
 
 
+def for_each_account_region(sessions, accounts, regions, work, failed, max_workers=DEFAULT_ACCOUNT_WORKERS):
+    """``work(credentials, account_id, region)`` for every pair of ``accounts`` and ``regions``, in account then Region
+    order: the roles are assumed first, concurrently, then the pairs run at most ``max_workers`` at once, so an
+    account's Regions take as long as the slowest. A pair whose account's role could not be assumed gets
+    ``failed(account_id, region, message)`` instead."""
+    accounts = normalized_accounts(accounts)
+    signed_in = sign_in_all(sessions, accounts, max_workers)
+
+    def one(pair):
+        account_id, region = pair
+        credentials, sign_in_error = signed_in[account_id]
+        if sign_in_error:
+            return failed(account_id, region, sign_in_error)
+        return work(credentials, account_id, region)
+
+    return run_concurrently([(account["account_id"], region) for account in accounts for region in regions], one,
+                            max_workers)
+
+
 def normalized_accounts(accounts):
     """The ``accounts`` option with every id a string, in the given order, each account once."""
     seen, result = set(), []

@@ -48,12 +48,13 @@ def wait_for(fetch, ready, timeout=120, delay=2, description="the resource", sle
 WAIT_TIMEOUT = 120
 
 
-def wait_argument_spec(timeout=WAIT_TIMEOUT, switch=True):
+def wait_argument_spec(timeout=WAIT_TIMEOUT, switch=True, wait=True):
     """The argument spec of the wait options (doc fragment radiant.aws_onboarding.wait, or its
-    TIMEOUT part when ``switch`` is false: the module always waits, up to ``timeout`` seconds)."""
+    TIMEOUT part when ``switch`` is false: the module always waits, up to ``timeout`` seconds).
+    ``wait`` is the switch's default."""
     spec = {"wait_timeout": dict(type="int", default=timeout)}
     if switch:
-        spec["wait"] = dict(type="bool", default=True)
+        spec["wait"] = dict(type="bool", default=wait)
     return spec
 
 

@@ -126,27 +126,20 @@ def _destination_status(current, live=None, diffed=False):
     return current.get("status") or (live or {}).get("status") or "present"
 
 
-def destinations_coverage(admin_account_id="", admin_results=None, member_check=None):
-    """(account, region) -> publishing destination status ('missing' when there is none, 'error')."""
+def destinations_coverage(*checks):
+    """(account, region) -> publishing destination status ('missing' when there is none, 'error'), from
+    guardduty_member_publishing_destinations' check-mode results (the administrator's, the members')."""
     found = {}
-    for result in admin_results or []:
-        if not isinstance(result, dict) or result.get("skipped") or not result.get("item"):
-            continue
-        diffed = isinstance(result.get("diff"), (dict, list))
-        status = _destination_status(result.get("destination"), _diff_side(result, "before"), diffed)
-        if result.get("msg") and status == "missing":
-            status = "error"
-        found[(str(admin_account_id), result["item"])] = status
-    member_check = member_check if isinstance(member_check, dict) else {}
-    before = _diff_side(member_check, "before") or {}
-    for entry in member_check.get("destinations") or []:
-        where = (str(entry.get("account_id")), entry.get("region"))
-        if entry.get("error"):
-            found[where] = "error"
-            continue
-        key = "{0}/{1}".format(*where)
-        # The diff lists the pairs that would change; the others are as the result reports them.
-        found[where] = _destination_status(entry, before.get(key), key in before)
+    for check in (check for check in checks if isinstance(check, dict)):
+        before = _diff_side(check, "before") or {}
+        for entry in check.get("destinations") or []:
+            where = (str(entry.get("account_id")), entry.get("region"))
+            if entry.get("error"):
+                found[where] = "error"
+                continue
+            key = "{0}/{1}".format(*where)
+            # The diff lists the pairs that would change; the others are as the result reports them.
+            found[where] = _destination_status(entry, before.get(key), key in before)
     return found
 
 
@@ -173,8 +166,8 @@ def api_roles_coverage(direct_results=None, stackset=None):
     return found
 
 
-def drift_coverage(guardduty=None, regions=None, accounts=None, outside_accounts=None, admin_account_id="",
-                   admin_destinations=None, member_destinations=None, api_roles=None, stackset=None):
+def drift_coverage(guardduty=None, regions=None, accounts=None, outside_accounts=None, admin_destinations=None,
+                   member_destinations=None, api_roles=None, stackset=None):
     """The compact coverage structure verify.yml renders (and keeps): one dict, no per-account task.
 
     ``accounts``: organizations_info's accounts (id, name, status); ``outside_accounts``: [{id, name}].
@@ -198,8 +191,7 @@ def drift_coverage(guardduty=None, regions=None, accounts=None, outside_accounts
         guardduty_by_region[entry["region"]] = entry.get("accounts") or {}
         plans = plans or list(entry.get("plans") or [])
     destinations = {}
-    for (account_id, region), status in destinations_coverage(
-            admin_account_id, admin_destinations, member_destinations).items():
+    for (account_id, region), status in destinations_coverage(admin_destinations, member_destinations).items():
         destinations.setdefault(region, {})[account_id] = status
     region_list = list(regions or [])
     for region in list(guardduty_by_region) + list(destinations):

@@ -16,10 +16,7 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
-    normalized_accounts,
-    sign_in_all,
-)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import for_each_account_region
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import GuardDutyError
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
@@ -30,7 +27,6 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_o
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
     DEFAULT_MAX_WORKERS,
     failure_text,
-    run_concurrently,
 )
 
 
@@ -62,14 +58,7 @@ def converge_invitations(clients, accounts, regions, administrator_id, state="ac
     account then Region order), errors and the diff of the pairs that change, keyed
     "<account>/<region>".
     """
-    accounts = normalized_accounts(accounts)
-    sessions = sign_in_all(clients, accounts, max_workers)
-
-    def one(pair):
-        account_id, region = pair
-        credentials, sign_in_error = sessions[account_id]
-        if sign_in_error:
-            return invitation_entry(account_id, region, error=sign_in_error)
+    def one(credentials, account_id, region):
         try:
             outcome = ensure_invitation(clients.guardduty(credentials, region), region, administrator_id,
                                         state=state, check_mode=check_mode)
@@ -83,8 +72,10 @@ def converge_invitations(clients, accounts, regions, administrator_id, state="ac
             return entry
         return invitation_entry(account_id, region, outcome, with_diff=with_diff)
 
-    pairs = [(account["account_id"], region) for account in accounts for region in regions]
-    memberships = run_concurrently(pairs, one, max_workers)
+    def failed(account_id, region, message):
+        return invitation_entry(account_id, region, error=message)
+
+    memberships = for_each_account_region(clients, accounts, regions, one, failed, max_workers)
     before, after = {}, {}
     for entry in memberships:
         if entry["changed"] and "diff" in entry:

@@ -6,8 +6,8 @@
 docs/requirements.md#per-account-export: each account with its
 own detector exports into the main bucket with the main key. A destination belongs to the
 member's detector, so each account is reached with its own credentials (account_sessions: ONE
-sts:AssumeRole per account, the accounts in a bounded thread pool), then per region the same
-logic as the administrator's destination (guardduty_export.ensure_publishing_destination).
+sts:AssumeRole per account), then every account-Region pair in a bounded thread pool, with the
+logic of guardduty_export.ensure_publishing_destination.
 """
 
 try:
@@ -17,8 +17,7 @@ except ImportError:
 
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
     DEFAULT_ACCOUNT_WORKERS,
-    AccountAccessError,
-    run_concurrently,
+    for_each_account_region,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     GuardDutyError,
@@ -49,49 +48,41 @@ def _entry(account_id, region, detector_id=None, destination=None, changed=False
 
 
 def converge_region(client, account_id, region, destination_arn=None, kms_key_arn=None, state="present",
-                    check_mode=False):
+                    check_mode=False, wait=False, wait_timeout=120):
     """One account's destination in one region: (entry, before, after). No detector is no error."""
     detector_id = find_detector_id(client, region)
     if detector_id is None:
         return _entry(account_id, region), None, None
     outcome = ensure_publishing_destination(client, region, destination_arn=destination_arn, kms_key_arn=kms_key_arn,
-                                            state=state, wait=False, check_mode=check_mode, detector_id=detector_id)
+                                            state=state, wait=wait, wait_timeout=wait_timeout, check_mode=check_mode,
+                                            detector_id=detector_id)
     entry = _entry(account_id, region, detector_id, outcome["destination"], outcome["changed"])
     return entry, outcome["before"], outcome["after"]
-
-
-def converge_account(clients, account, regions, **settings):
-    """Every region of one account; a failure stops only that account or that region."""
-    account_id = str(account["account_id"])
-    try:
-        credentials = clients.credentials(account_id, account.get("role_arn"))
-    except AccountAccessError as e:
-        return [(_entry(account_id, region, error=e.message), None, None) for region in regions]
-    results = []
-    for region in regions:
-        try:
-            results.append(converge_region(clients.guardduty(credentials, region), account_id, region, **settings))
-        except GuardDutyError as e:
-            message = e.message
-            if e.error is not None:
-                message = "{0}: {1}".format(message, error_message(e.error))
-            results.append((_entry(account_id, region, error="account {0}, {1}: {2}".format(
-                account_id, region, message)), None, None))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            results.append((_entry(account_id, region, error="account {0}, {1}: {2}".format(
-                account_id, region, error_message(e))), None, None))
-    return results
 
 
 def converge_accounts(clients, accounts, regions, max_workers=DEFAULT_ACCOUNT_WORKERS, **settings):
     """Every account in ``accounts`` (dicts with account_id and optional role_arn), every region.
 
-    Returns changed, destinations (one entry per account and region, in the given order),
-    detector_arns (every detector found), accounts_without_detector, errors, and the diff of the
-    pairs that change (keyed "<account>/<region>")."""
-    per_account = run_concurrently(accounts, lambda account: converge_account(clients, account, regions, **settings),
-                                   max_workers)
-    return summarize([result for results in per_account for result in results])
+    Roles are assumed first, concurrently; then the account-Region pairs run concurrently, so one account's
+    many Regions take as long as its slowest. A role that cannot be assumed fails that account's pairs; a pair
+    that fails does not stop the others. Returns changed, destinations (one entry per account and region, in
+    the given order), detector_arns (every detector found), accounts_without_detector, errors, and the diff of
+    the pairs that change (keyed "<account>/<region>")."""
+    def one(credentials, account_id, region):
+        try:
+            return converge_region(clients.guardduty(credentials, region), account_id, region, **settings)
+        except GuardDutyError as e:
+            message = e.message
+            if e.error is not None:
+                message = "{0}: {1}".format(message, error_message(e.error))
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+            message = error_message(e)
+        return failed(account_id, region, "account {0}, {1}: {2}".format(account_id, region, message))
+
+    def failed(account_id, region, message):
+        return _entry(account_id, region, error=message), None, None
+
+    return summarize(for_each_account_region(clients, accounts, regions, one, failed, max_workers))
 
 
 def summarize(results):

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: guardduty_member_publishing_destinations
-short_description: Export the GuardDuty findings of many accounts, in many regions, to one S3 bucket
+short_description: Export the GuardDuty findings of many accounts, in many Regions, to one S3 bucket
 version_added: 0.1.0
 description:
   - The per-account export of docs/requirements.md#per-account-export - every listed account's detector, in every listed
@@ -18,8 +18,11 @@ description:
   - Accounts are handled in parallel (O(max_workers) threads); clients share one boto3 session.
   - When a role cannot be assumed or GuardDuty refuses the bucket or the key, the module still handles every other
     pair, then fails with one line per failure naming the account, the region and what to fix.
-  - The module does not wait for C(PUBLISHING); GuardDuty checks the bucket and key policies when a destination is
-    saved, and a destination reported C(UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY) is a failure with the advice.
+  - An account without O(accounts[].role_arn) is reached with the module's own credentials; the findings_export role
+    exports the GuardDuty administrator's findings that way, every Region in one task.
+  - With O(wait), every destination created or changed is waited for until GuardDuty reports it C(PUBLISHING).
+    GuardDuty checks the bucket and key policies when a destination is saved, and a destination reported
+    C(UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY) is a failure with the advice.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
 options:
@@ -49,11 +52,17 @@ options:
     description: How many accounts are handled at once.
     type: int
     default: 16
+  wait:
+    description:
+      - Wait until every destination created or changed is C(PUBLISHING), at most O(wait_timeout) seconds each.
+      - Off by default for the members' many destinations; GuardDuty still refuses a bucket or key it cannot use.
+    default: false
 notes:
   - Check mode makes no write call (it assumes the roles and reads); it is how a caller learns every member
     detector ARN (RV(detector_arns)) to write the bucket and key policies before the destinations.
 extends_documentation_fragment:
   - radiant.aws_onboarding.accounts
+  - radiant.aws_onboarding.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -163,7 +172,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_ses
     accounts_argument_spec,
     failure_message,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of, wait_argument_spec
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_member_destinations import (
     converge_accounts,
 )
@@ -176,7 +185,7 @@ def main():
         kms_key_arn=dict(type="str", no_log=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         max_workers=dict(type="int", default=DEFAULT_ACCOUNT_WORKERS),
-        **accounts_argument_spec(required=True)
+        **dict(wait_argument_spec(wait=False), **accounts_argument_spec(required=True))
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -193,6 +202,8 @@ def main():
         kms_key_arn=module.params["kms_key_arn"],
         state=module.params["state"],
         check_mode=module.check_mode,
+        wait=module.params["wait"],
+        wait_timeout=module.params["wait_timeout"],
     )
     diff = outcome.pop("diff")
     if module._diff:

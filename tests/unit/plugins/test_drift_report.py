@@ -84,14 +84,15 @@ def test_guardduty_coverage_without_a_diff_uses_the_members_only_when_nothing_ch
 
 def test_destinations_and_api_roles():
     # As the modules report them: the diff's before has no status, the result has the live one.
-    admin_results = [
-        {"item": "us-east-1", "changed": False, "diff": {"before": {"destination_id": "d"}, "after": {}},
-         "destination": {"destination_id": "d", "status": "PUBLISHING"}},
-        {"item": "us-west-2", "changed": True, "diff": {"before": {}, "after": {"status": "PUBLISHING"}},
-         "destination": {"destination_id": None}},
-        {"item": "eu-west-1", "changed": False, "msg": "UNABLE_TO_PUBLISH", "diff": {"before": {}, "after": {}}},
-        {"skipped": True, "item": "ap-south-1"},
-    ]
+    admin_check = {
+        "destinations": [
+            {"account_id": ADMIN, "region": "us-east-1", "changed": False, "destination_id": "d",
+             "status": "PUBLISHING"},
+            {"account_id": ADMIN, "region": "us-west-2", "changed": True, "destination_id": None, "status": "PENDING"},
+            {"account_id": ADMIN, "region": "eu-west-1", "changed": False, "error": "UNABLE_TO_PUBLISH"},
+        ],
+        "diff": {"before": {ADMIN + "/us-west-2": None}, "after": {ADMIN + "/us-west-2": {"destination_id": None}}},
+    }
     member_check = {
         "destinations": [
             {"account_id": MEMBER, "region": "us-east-1", "changed": False, "destination_id": "x",
@@ -101,7 +102,7 @@ def test_destinations_and_api_roles():
         ],
         "diff": {"before": {MEMBER + "/us-west-2": None}, "after": {MEMBER + "/us-west-2": {"destination_id": None}}},
     }
-    assert destinations_coverage(ADMIN, admin_results, member_check) == {
+    assert destinations_coverage(admin_check, member_check) == {
         (ADMIN, "us-east-1"): "PUBLISHING", (ADMIN, "us-west-2"): "missing", (ADMIN, "eu-west-1"): "error",
         (MEMBER, "us-east-1"): "PUBLISHING", (MEMBER, "us-west-2"): "missing", (OUTSIDE, "us-east-1"): "error"}
     roles = api_roles_coverage(

@@ -109,15 +109,17 @@ def clean_export(**overrides):
                "stale_policies": {"changed": False, "results": [
                    {"changed": False, "item": {"type": "kms_key"}, "statements_removed": []},
                    {"changed": False, "item": {"type": "s3_bucket"}, "statements_removed": []}]},
-               "member_check": {}, "destinations": {"results": [
-                   {"changed": False, "item": "us-east-1"}, {"changed": False, "item": "eu-west-1"}]}}
+               "member_check": {},
+               "destinations": {"changed": False, "diff": {"before": {}, "after": {}}, "destinations": [
+                   {"account_id": ADMIN, "region": "us-east-1", "changed": False, "error": None},
+                   {"account_id": ADMIN, "region": "eu-west-1", "changed": False, "error": None}]}}
     results.update(overrides)
     return results
 
 
 def export_drift(results):
-    return findings_export_drift(results, account=LOG, region="us-east-1", admin_account_id=ADMIN,
-                                 bucket_name=BUCKET, key_alias=ALIAS, key_arn=KEY_ARN)
+    return findings_export_drift(results, account=LOG, region="us-east-1", bucket_name=BUCKET, key_alias=ALIAS,
+                                 key_arn=KEY_ARN)
 
 
 def export_finding(resource, field, expected, actual, **where):
@@ -197,22 +199,25 @@ def test_export_destinations_of_the_administrator_and_members():
                  "after": {"555555555555/us-east-1": {"kms_key_arn": KEY_ARN},
                            "444444444444/us-east-1": {"kms_key_arn": KEY_ARN}}},
     }
-    destinations = {"results": [
-        {"changed": True, "item": "us-east-1", "msg": "",
-         "diff": {"before": {"destination_arn": "arn:aws:s3:::old"}, "after": {"destination_arn": "arn:aws:s3:::new"}}},
-        {"changed": False, "failed": True, "item": "eu-west-1", "msg": "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY"},
-        {"changed": False, "skipped": True, "item": "ap-south-1"},
-    ]}
+    # The administrator's check failed in one Region: the failed result still lists every pair.
+    destinations = {
+        "failed": True, "changed": True,
+        "destinations": [{"account_id": ADMIN, "region": "us-east-1", "changed": True, "error": None},
+                         {"account_id": ADMIN, "region": "eu-west-1", "changed": False,
+                          "error": "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY"}],
+        "diff": {"before": {ADMIN + "/us-east-1": {"destination_arn": "arn:aws:s3:::old"}},
+                 "after": {ADMIN + "/us-east-1": {"destination_arn": "arn:aws:s3:::new"}}},
+    }
     found = export_drift(clean_export(member_check=member_check, destinations=destinations))
     member = "member publishing destination"
     assert found == [
         export_finding(member, "status", "PUBLISHING", "AccessDenied", account="444444444444", region="eu-west-1"),
         export_finding(member, "kms_key_arn", KEY_ARN, "other", account="444444444444"),
         export_finding(member, "(resource)", "present", "missing", account="555555555555"),
-        export_finding("publishing destination", "destination_arn", "arn:aws:s3:::new", "arn:aws:s3:::old",
-                       account=ADMIN),
         export_finding("publishing destination", "status", "PUBLISHING", "UNABLE_TO_PUBLISH_FIX_DESTINATION_PROPERTY",
                        account=ADMIN, region="eu-west-1"),
+        export_finding("publishing destination", "destination_arn", "arn:aws:s3:::new", "arn:aws:s3:::old",
+                       account=ADMIN),
     ]
 
 
@@ -230,7 +235,7 @@ def source_entry(account_id, before, after):
 
 def test_cross_account_logging_reports_each_account_trail_setting_and_the_target_account_changes():
     results = {
-        "bucket_policy": {"changed": True, "statements_added": ["AWSCloudTrailWrite" + OUTSIDE_B],
+        "bucket_policy": {"changed": True, "statements_added": ["AWSCloudTrailCrossAccountWrite"],
                           "statements_updated": []},
         "bucket_planned": SKIPPED, "topic_policy": UNCHANGED, "reader_policy": UNCHANGED,
         "reader_role": {"changed": True},
@@ -243,7 +248,7 @@ def test_cross_account_logging_reports_each_account_trail_setting_and_the_target
     where = {"region": "us-east-1", "phase": "cross_account_logging"}
     assert found == [
         dict(where, account=LOG, resource="arn:aws:s3:::example-cloudtrail-radiantsecurity policy", field="statements",
-             expected=["AWSCloudTrailWrite" + OUTSIDE_B], actual="missing or different"),
+             expected=["AWSCloudTrailCrossAccountWrite"], actual="missing or different"),
         dict(where, account=LOG, resource="role radiant-cloudtrail-reader", field="trust policy",
              expected=CROSS_CTX["reader_trust"], actual="missing or different"),
         dict(where, account=OUTSIDE_A, resource="trail management-events", field="is_logging", expected=True,

@@ -91,6 +91,37 @@ def test_every_account_is_signed_in_at_once_bounded_and_in_order():
     assert sessions.most == 8
 
 
+def test_every_account_region_pair_runs_at_once_and_an_account_without_a_session_fails_its_pairs_only():
+    class _Refusing(_SlowSessions):
+        def credentials(self, account_id, role_arn):
+            if account_id == "000000000002":
+                raise account_sessions.AccountAccessError("account 000000000002: could not assume r")
+            return super().credentials(account_id, role_arn)
+
+    sessions, running = _Refusing(), {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def work(credentials, account_id, region):
+        with lock:
+            running["now"] += 1
+            running["most"] = max(running["most"], running["now"])
+        time.sleep(0.05)
+        with lock:
+            running["now"] -= 1
+        return ("ok", credentials["aws_access_key_id"], region)
+
+    accounts = [{"account_id": "00000000000{0}".format(i), "role_arn": "r"} for i in (1, 2, 3)]
+    outcome = account_sessions.for_each_account_region(
+        sessions, accounts, ["us-east-1", "eu-west-1"], work,
+        lambda account_id, region, message: ("failed", account_id, region, message), max_workers=4)
+    assert outcome == [
+        ("ok", "000000000001", "us-east-1"), ("ok", "000000000001", "eu-west-1"),
+        ("failed", "000000000002", "us-east-1", "account 000000000002: could not assume r"),
+        ("failed", "000000000002", "eu-west-1", "account 000000000002: could not assume r"),
+        ("ok", "000000000003", "us-east-1"), ("ok", "000000000003", "eu-west-1")]
+    assert running["most"] == 4  # the four pairs that have a session, all at once
+
+
 def test_accounts_are_strings_each_once_in_the_given_order():
     given = [{"account_id": 111111111111}, {"account_id": "222222222222", "role_arn": "r"},
              {"account_id": "111111111111", "role_arn": "other"}]
