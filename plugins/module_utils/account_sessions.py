@@ -29,8 +29,9 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
 )
 
 DEFAULT_SESSION_NAME = "radiant-onboarding"
-# Accounts worked on at once: enough to hide AWS's latency, few enough for a laptop's connections.
-DEFAULT_ACCOUNT_WORKERS = 16
+# Accounts (or account-Region pairs) worked on at once: enough to hide AWS's latency, few enough for a
+# laptop's connections; each account has its own API rates.
+DEFAULT_ACCOUNT_WORKERS = 32
 # How many failures a module's message spells out (every one is returned in ``errors``).
 ERRORS_IN_MESSAGE = 20
 

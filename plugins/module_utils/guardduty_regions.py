@@ -30,18 +30,18 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty i
     guardduty_client,
 )
 
-# At most this many Regions (or account-Region pairs) are worked on at once: AWS's 17 default
-# Regions in about two rounds, without opening hundreds of connections from a laptop.
-DEFAULT_MAX_WORKERS = 10
+# At most this many Regions are worked on at once: AWS's 17 default Regions in one round, each
+# Region's calls counting against that Region's own API rate.
+DEFAULT_MAX_WORKERS = 17
 # How many failures a module's message spells out (every one is returned in ``errors``).
 ERRORS_IN_MESSAGE = 20
 
 
-def region_options():
+def region_options(max_workers=DEFAULT_MAX_WORKERS):
     """The options every GuardDuty module that can act in many Regions adds to its argspec."""
     return dict(
         regions=dict(type="list", elements="str"),
-        max_workers=dict(type="int", default=DEFAULT_MAX_WORKERS),
+        max_workers=dict(type="int", default=max_workers),
     )
 
 

@@ -34,6 +34,11 @@ options:
     type: str
     choices: [accepted, declined, absent]
     default: accepted
+  max_workers:
+    description:
+      - How many Regions of O(regions) are worked on at once, or with O(accounts) how many account-Region pairs (each
+        account has its own API rates).
+    default: 32
 notes:
   - Check mode makes no write call (no detector is created either; it is reported in RV(detector_created)).
 extends_documentation_fragment:
@@ -157,6 +162,7 @@ errors:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
+    DEFAULT_ACCOUNT_WORKERS,
     AccountSessions,
     accounts_argument_spec,
     failure_message,
@@ -208,7 +214,7 @@ def main():
         administrator_account_id=dict(type="str", required=True),
         state=dict(type="str", choices=["accepted", "declined", "absent"], default="accepted"),
         **accounts_argument_spec(),
-        **region_options()
+        **region_options(max_workers=DEFAULT_ACCOUNT_WORKERS)
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,
                               required_by={"accounts": ["regions"]})

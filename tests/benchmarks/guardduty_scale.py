@@ -19,8 +19,9 @@ Scenarios (--scenario, default all):
 
 Every first run also counts GuardDuty's writes in each Region against the API's lower bound
 (guardduty_write_lower_bound: the delegation, the administrator's detector, the organization
-configuration, the publishing destination, one CreateMembers call per 50 accounts, one
-InviteMembers call per 50 outside accounts, and each outside account's detector and acceptance)
+configuration, the publishing destination, one CreateMembers and one InviteMembers call per 50
+outside accounts, and each outside account's detector and acceptance; the organization's members
+need no call, auto-enable ALL enrols them)
 and fails past 1.5 times it.
 
 Fails when a run fails, a re-run changes anything or writes, a phase's task results differ
@@ -73,16 +74,16 @@ WRITES_BOUND_RATIO = 1.5
 GUARDDUTY_BATCH = 50  # accounts per CreateMembers / InviteMembers call (GuardDuty API reference)
 
 
-def guardduty_write_lower_bound(members: int, outside: int) -> int:
+def guardduty_write_lower_bound(outside: int) -> int:
     """The fewest GuardDuty writes one Region needs on a first run of the sample organization.
 
-    The administrator (the log account) enrols the members and the management account; the
-    outside accounts are members too, invited, and each creates its detector and accepts.
+    The organization's accounts need none of their own: with AutoEnableOrganizationMembers ALL, GuardDuty enrols
+    every existing account itself (API_UpdateOrganizationConfiguration), however many there are. The outside
+    accounts are created as members and invited by the administrator (the log account), and each creates its
+    detector and accepts.
     """
-    enrolled = members + 1 + outside
     administrator = 4  # EnableOrganizationAdminAccount, its detector, the organization configuration, the destination
-    return (administrator + math.ceil(enrolled / GUARDDUTY_BATCH) + math.ceil(outside / GUARDDUTY_BATCH)
-            + 2 * outside)
+    return administrator + 2 * math.ceil(outside / GUARDDUTY_BATCH) + 2 * outside
 
 
 def guardduty_writes_by_region(records: list) -> dict:
@@ -170,7 +171,7 @@ def run_size(members: int, outside: int, regions: int, tags: list, runs: tuple, 
             run = {"wall": wall, "load": load_average(), "recap": recap, "summary": summary, "phases": phases,
                    "ansible_cpu": ansible_cpu, "emulator_cpu": emulator_cpu, "rc": completed.returncode,
                    "log": log, "guardduty_writes": guardduty_writes_by_region(logged["records"]),
-                   "guardduty_write_bound": guardduty_write_lower_bound(members, outside)}
+                   "guardduty_write_bound": guardduty_write_lower_bound(outside)}
             result["runs"][run_label] = run
             print(f"{run_label:>6} ({playbook} {' '.join(tags) if run_label != 'verify' else ''}): "
                   f"{wall:6.1f} s wall, CPU {ansible_cpu:.1f} s Ansible + {emulator_cpu:.1f} s emulator, "
