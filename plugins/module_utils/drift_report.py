@@ -146,23 +146,16 @@ def destinations_coverage(*checks):
 def api_roles_coverage(direct_results=None, stackset=None):
     """account -> 'present', 'missing or differs', 'error', or the stack instance's status.
 
-    ``direct_results``: iam_role_with_policy's result (its ``roles``, one entry per account), or the looped
-    results of one task per account (each with ``item.account_id``)."""
+    ``direct_results``: iam_role_with_policy's result (its ``roles``, one entry per account)."""
     found = {}
     stackset = stackset if isinstance(stackset, dict) else {}
     for instance in stackset.get("instances") or []:
         status = instance.get("status")
         found[str(instance.get("account"))] = "present" if status == "CURRENT" else (status or "unknown")
-    if isinstance(direct_results, dict):
-        for entry in direct_results.get("roles") or []:
-            found[str(entry["account_id"])] = ("error" if entry.get("error") else
-                                               "missing or differs" if entry.get("changed") else "present")
-        return found
-    for result in direct_results or []:
-        item = (result or {}).get("item") or {}
-        if not item.get("account_id") or result.get("skipped"):
-            continue
-        found[str(item["account_id"])] = "missing or differs" if result.get("changed") else "present"
+    direct_results = direct_results if isinstance(direct_results, dict) else {}
+    for entry in direct_results.get("roles") or []:
+        found[str(entry["account_id"])] = ("error" if entry.get("error") else
+                                           "missing or differs" if entry.get("changed") else "present")
     return found
 
 

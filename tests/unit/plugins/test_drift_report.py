@@ -106,7 +106,7 @@ def test_destinations_and_api_roles():
         (ADMIN, "us-east-1"): "PUBLISHING", (ADMIN, "us-west-2"): "missing", (ADMIN, "eu-west-1"): "error",
         (MEMBER, "us-east-1"): "PUBLISHING", (MEMBER, "us-west-2"): "missing", (OUTSIDE, "us-east-1"): "error"}
     roles = api_roles_coverage(
-        [{"item": {"account_id": MANAGEMENT}, "changed": False}, {"item": {"account_id": OUTSIDE}, "changed": True}],
+        {"roles": [{"account_id": MANAGEMENT, "changed": False}, {"account_id": OUTSIDE, "changed": True}]},
         {"instances": [{"account": MEMBER, "status": "CURRENT"}, {"account": INVITED, "status": "OUTDATED"}]})
     assert roles == {MANAGEMENT: "present", OUTSIDE: "missing or differs", MEMBER: "present", INVITED: "OUTDATED"}
     # One iam_role_with_policy run for every directly managed account.
