@@ -15,7 +15,7 @@ description:
     C(aws_account_id), in order, each account once, leaving out O(excluded_account_ids). C(role_arn) is the role the
     batch module assumes in the account with the management account's credentials - the account's host's own
     C(radiant_assume_role_name) when the inventory sets one, else O(role_name) - in O(partition).
-  - O(own_account_id) gets no C(role_arn): the module reaches it with the credentials it runs with.
+  - O(own_account_id) gets no C(role_arn), since the module reaches it with the credentials it runs with.
   - The accounts outside the organization are reached this way, so their hosts need no credentials of their own and
     no task runs per account (docs/credentials.md).
 options:
