@@ -56,5 +56,5 @@ options:
   max_workers:
     description: How many Regions of O(regions) are worked on at once.
     type: int
-    default: 17
+    default: 10
 """

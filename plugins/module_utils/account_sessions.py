@@ -29,9 +29,9 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
 )
 
 DEFAULT_SESSION_NAME = "radiant-onboarding"
-# Accounts (or account-Region pairs) worked on at once: enough to hide AWS's latency, few enough for a
-# laptop's connections; each account has its own API rates.
-DEFAULT_ACCOUNT_WORKERS = 32
+# Accounts (or account-Region pairs) worked on at once: enough to hide AWS's latency; more threads cost
+# more CPU than they save (see guardduty_regions.DEFAULT_MAX_WORKERS).
+DEFAULT_ACCOUNT_WORKERS = 16
 # How many failures a module's message spells out (every one is returned in ``errors``).
 ERRORS_IN_MESSAGE = 20
 

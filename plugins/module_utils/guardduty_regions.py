@@ -30,9 +30,10 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty i
     guardduty_client,
 )
 
-# At most this many Regions are worked on at once: AWS's 17 default Regions in one round, each
-# Region's calls counting against that Region's own API rate.
-DEFAULT_MAX_WORKERS = 17
+# At most this many Regions are worked on at once: AWS's 17 default Regions in two rounds. More
+# threads cost more CPU than they save in waiting (the invitations benchmark: 17 Regions and 32 pairs
+# at once took 5 s more CPU than 10 and 16; docs/testing.md).
+DEFAULT_MAX_WORKERS = 10
 # How many failures a module's message spells out (every one is returned in ``errors``).
 ERRORS_IN_MESSAGE = 20
 

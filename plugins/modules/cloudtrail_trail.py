@@ -110,7 +110,7 @@ options:
           not_equals: {description: Values the field does not equal., type: list, elements: str}
           not_starts_with: {description: Prefixes the field does not start with., type: list, elements: str}
           not_ends_with: {description: Suffixes the field does not end with., type: list, elements: str}
-  max_workers: {description: "With O(accounts), how many accounts are worked on at once.", type: int, default: 32}
+  max_workers: {description: "With O(accounts), how many accounts are worked on at once.", type: int, default: 16}
 notes:
   - Check mode makes no write call; it reads the trail (and resolves a KMS alias) to report what would change.
   - Run with the management account (or CloudTrail's delegated administrator, with O(trail_arn)) for an

@@ -38,7 +38,7 @@ options:
     description:
       - How many Regions of O(regions) are worked on at once, or with O(accounts) how many account-Region pairs (each
         account has its own API rates).
-    default: 32
+    default: 16
 notes:
   - Check mode makes no write call (no detector is created either; it is reported in RV(detector_created)).
 extends_documentation_fragment:

@@ -51,7 +51,7 @@ options:
   max_workers:
     description: How many accounts are handled at once.
     type: int
-    default: 32
+    default: 16
   wait:
     description:
       - Wait until every destination created or changed is C(PUBLISHING), at most O(wait_timeout) seconds each.

@@ -59,7 +59,7 @@ options:
   max_workers:
     description: How many accounts are handled at once.
     type: int
-    default: 32
+    default: 16
 notes:
   - Without O(accounts), the module works in the account of its credentials. An entry of O(accounts) without
     O(accounts[].role_arn) must be that same account; the module refuses to act in one account with another's
