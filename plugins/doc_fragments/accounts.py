@@ -36,3 +36,14 @@ options:
     type: str
     default: radiant-onboarding
 """
+
+    # The bound of the concurrent work: accounts_argument_spec(workers=True).
+    MAX_WORKERS = r"""
+options:
+  max_workers:
+    description:
+      - How many accounts are worked on at once; for a module that also works in many Regions, how many
+        account-Region pairs.
+    type: int
+    default: 16
+"""

@@ -47,15 +47,19 @@ class AccountAccessError(Exception):
         self.reason = reason or message
 
 
-def accounts_argument_spec(required=False):
-    """The options of a module that works in many accounts (doc fragment radiant.aws_onboarding.accounts)."""
-    return dict(
+def accounts_argument_spec(required=False, workers=False):
+    """The options of a module that works in many accounts (doc fragment radiant.aws_onboarding.accounts), with
+    ``workers`` its O(max_workers) too (doc fragment radiant.aws_onboarding.accounts.max_workers)."""
+    spec = dict(
         accounts=dict(type="list", elements="dict", required=required, options=dict(
             account_id=dict(type="str", required=True),
             role_arn=dict(type="str"),
         )),
         role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
     )
+    if workers:
+        spec["max_workers"] = dict(type="int", default=DEFAULT_ACCOUNT_WORKERS)
+    return spec
 
 
 class AccountSessions:

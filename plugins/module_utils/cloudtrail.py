@@ -700,8 +700,7 @@ def trail_argument_spec():
         ),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
-        max_workers=dict(type="int", default=DEFAULT_ACCOUNT_WORKERS),
-        **accounts_argument_spec()
+        **accounts_argument_spec(workers=True)
     )
 
 

@@ -110,13 +110,13 @@ options:
           not_equals: {description: Values the field does not equal., type: list, elements: str}
           not_starts_with: {description: Prefixes the field does not start with., type: list, elements: str}
           not_ends_with: {description: Suffixes the field does not end with., type: list, elements: str}
-  max_workers: {description: "With O(accounts), how many accounts are worked on at once.", type: int, default: 16}
 notes:
   - Check mode makes no write call; it reads the trail (and resolves a KMS alias) to report what would change.
   - Run with the management account (or CloudTrail's delegated administrator, with O(trail_arn)) for an
     organization trail.
 extends_documentation_fragment:
   - radiant.aws_onboarding.accounts
+  - radiant.aws_onboarding.accounts.max_workers
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags

@@ -15,7 +15,7 @@ description:
     module runs with (the organization's management account); then, per region, the detector is looked up and its S3
     destination created, adopted and updated in place, or deleted. A destination is never duplicated.
   - An account-region pair without a detector is reported in RV(accounts_without_detector), not an error.
-  - Accounts are handled in parallel (O(max_workers) threads); clients share one boto3 session.
+  - Account-Region pairs are handled in parallel (O(max_workers) threads); clients share one boto3 session.
   - When a role cannot be assumed or GuardDuty refuses the bucket or the key, the module still handles every other
     pair, then fails with one line per failure naming the account, the region and what to fix.
   - An account without O(accounts[].role_arn) is reached with the module's own credentials; the findings_export role
@@ -48,10 +48,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  max_workers:
-    description: How many accounts are handled at once.
-    type: int
-    default: 16
   wait:
     description:
       - Wait until every destination created or changed is C(PUBLISHING), at most O(wait_timeout) seconds each.
@@ -62,6 +58,7 @@ notes:
     detector ARN (RV(detector_arns)) to write the bucket and key policies before the destinations.
 extends_documentation_fragment:
   - radiant.aws_onboarding.accounts
+  - radiant.aws_onboarding.accounts.max_workers
   - radiant.aws_onboarding.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -167,7 +164,6 @@ errors:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
-    DEFAULT_ACCOUNT_WORKERS,
     AccountSessions,
     accounts_argument_spec,
     failure_message,
@@ -184,8 +180,7 @@ def main():
         destination_arn=dict(type="str"),
         kms_key_arn=dict(type="str", no_log=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        max_workers=dict(type="int", default=DEFAULT_ACCOUNT_WORKERS),
-        **dict(wait_argument_spec(wait=False), **accounts_argument_spec(required=True))
+        **dict(wait_argument_spec(wait=False), **accounts_argument_spec(required=True, workers=True))
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

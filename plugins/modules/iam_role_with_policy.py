@@ -56,10 +56,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  max_workers:
-    description: How many accounts are handled at once.
-    type: int
-    default: 16
 notes:
   - Without O(accounts), the module works in the account of its credentials. An entry of O(accounts) without
     O(accounts[].role_arn) must be that same account; the module refuses to act in one account with another's
@@ -68,6 +64,7 @@ notes:
   - "Reads per account and run: GetPolicy, ListPolicyVersions, GetPolicyVersion, GetRole, ListAttachedRolePolicies."
 extends_documentation_fragment:
   - radiant.aws_onboarding.accounts
+  - radiant.aws_onboarding.accounts.max_workers
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -158,7 +155,6 @@ diff:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_sessions import (
-    DEFAULT_ACCOUNT_WORKERS,
     AccountSessions,
     accounts_argument_spec,
     failure_message,
@@ -181,8 +177,7 @@ def main():
         policy_description=dict(type="str"),
         policy=dict(type="json"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        max_workers=dict(type="int", default=DEFAULT_ACCOUNT_WORKERS),
-        **accounts_argument_spec()
+        **accounts_argument_spec(workers=True)
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
