@@ -17,15 +17,17 @@ STAMP := $(VENV)/.installed
 all: test
 
 # uv installs the same pinned set as pip (the same 'pip freeze') in seconds where pip takes minutes: it downloads
-# and unpacks in parallel. It reads no pip.conf, so where only pip's configured index is reachable pip takes over.
+# and unpacks in parallel. It reads no pip.conf, so where only pip's configured index is reachable pip takes over;
+# a bounded wait (15 s a request, 3 minutes in all; it takes about 10 s) keeps an unreachable index from costing more.
 UV_VERSION := 0.13.9
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-UV_PIP := UV_NATIVE_TLS=1 $(BIN)/uv pip install --quiet --python $(BIN)/python
+UV_PIP := timeout 180 env UV_NATIVE_TLS=1 UV_HTTP_TIMEOUT=15 $(BIN)/uv pip install --quiet --python $(BIN)/python
 
 $(STAMP): requirements/runtime.txt requirements/test.txt requirements/constraints.txt tests/emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) uv==$(UV_VERSION) && $(UV_PIP) -r requirements/test.txt -c requirements/constraints.txt \
-	  || $(PIP) -r requirements/test.txt -c requirements/constraints.txt
+	  || { echo "uv could not install the requirements: pip installs them (minutes)"; \
+	       $(PIP) -r requirements/test.txt -c requirements/constraints.txt; }
 	$(UV_PIP) --no-deps -e tests/emulator || $(PIP) --no-deps -e tests/emulator
 	touch $@
 
