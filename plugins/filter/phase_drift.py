@@ -100,15 +100,15 @@ def findings_export_drift(results, account, region, bucket_name, key_alias, key_
     found = []
     if _changed(results.get("key")):
         found.append(finding(key_name, "(resource)", "present, enabled, rotated yearly", "missing or differs"))
-    bucket = next((item for item in _mapping(results.get("buckets")).get("buckets") or []
-                   if _mapping(item).get("name") == bucket_name), {})
-    if not bucket:
+    # resource_owner_info's record of the bucket, with its public_access_block and encryption facts.
+    bucket = _mapping(results.get("bucket"))
+    if bucket.get("name") != bucket_name or bucket.get("state") != "owned":
         found.append(finding(bucket_resource, "(resource)", "present", "missing"))
     else:
-        block = _mapping(_mapping(bucket.get("public_access_block")).get("PublicAccessBlockConfiguration"))
+        block = _mapping(bucket.get("public_access_block"))
         found.extend(finding(bucket_resource, "public_access_block." + setting, True, block.get(setting))
                      for setting in PUBLIC_ACCESS_SETTINGS if not block.get(setting))
-        encryption = _mapping(_mapping(bucket.get("bucket_encryption")).get("ServerSideEncryptionConfiguration"))
+        encryption = _mapping(bucket.get("encryption"))
         rules = encryption.get("Rules")
         sse = _mapping(_mapping((rules or [{}])[0]).get("ApplyServerSideEncryptionByDefault"))
         accepted_keys = (key_arn, key_arn.split("/")[-1], "alias/" + key_alias)

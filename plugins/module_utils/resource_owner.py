@@ -56,6 +56,41 @@ def bucket_state(client, bucket, expected_owner):
     return OWNED
 
 
+# What a bucket's record can carry besides its owner, each read with ExpectedBucketOwner:
+# fact -> (S3 operation, response key, error codes that mean "not configured", value when not configured).
+BUCKET_FACTS = {
+    "public_access_block": ("get_public_access_block", "PublicAccessBlockConfiguration",
+                            ("NoSuchPublicAccessBlockConfiguration",), {}),
+    "encryption": ("get_bucket_encryption", "ServerSideEncryptionConfiguration",
+                   ("ServerSideEncryptionConfigurationNotFoundError",), {}),
+    "versioning": ("get_bucket_versioning", "Status", (), ""),
+    "notification_configuration": ("get_bucket_notification_configuration", None, (), {}),
+}
+
+
+def bucket_facts(client, bucket, expected_owner, facts):
+    """The named BUCKET_FACTS of an owned bucket: {fact: value}, a missing configuration as its empty value."""
+    from botocore.exceptions import ClientError
+
+    found = {}
+    for fact in facts:
+        operation, key, unset_codes, unset = BUCKET_FACTS[fact]
+        try:
+            response = getattr(client, operation)(aws_retry=True, Bucket=bucket, **bucket_owner_params(expected_owner))
+        except ClientError as error:
+            if error_code(error) not in unset_codes:
+                raise
+            found[fact] = unset
+            continue
+        if key is None:
+            response = dict(response)
+            response.pop("ResponseMetadata", None)
+            found[fact] = response
+        else:
+            found[fact] = response.get(key, unset)
+    return found
+
+
 def key_owner(client, alias):
     """The KMS key an alias names in the caller's account: {"owner", "arn", "key_manager"}, or None."""
     from botocore.exceptions import ClientError
@@ -100,17 +135,20 @@ def ownership_problem(kind, name, owner, expected_owner, variable):
 
 def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics=()):
     """Ask who owns each resource; ``clients`` maps "s3"/"kms"/"sns" to boto3 clients (only those
-    needed). Each resource is ``{"name": ..., "variable": ...}`` (an SNS topic by ARN). Returns
-    (records, problems): one record per resource (type, name, variable, state, owner) and one
-    problem message per resource another account owns."""
+    needed). Each resource is ``{"name": ..., "variable": ...}`` (an SNS topic by ARN); a bucket may
+    add ``"facts"``, BUCKET_FACTS to read when the expected account owns it. Returns (records,
+    problems): one record per resource (type, name, variable, state, owner, and a bucket's facts) and
+    one problem message per resource another account owns."""
     expected_owner = str(expected_owner)
     records = []
     problems = []
     for bucket in buckets:
         state = bucket_state(clients["s3"], bucket["name"], expected_owner)
         owner = expected_owner if state == OWNED else None
-        records.append(dict(type="s3_bucket", name=bucket["name"], variable=bucket["variable"], state=state,
-                            owner=owner))
+        record = dict(type="s3_bucket", name=bucket["name"], variable=bucket["variable"], state=state, owner=owner)
+        if state == OWNED:
+            record.update(bucket_facts(clients["s3"], bucket["name"], expected_owner, bucket.get("facts") or ()))
+        records.append(record)
         if state == FOREIGN:
             problems.append(ownership_problem("S3 bucket", bucket["name"], None, expected_owner, bucket["variable"]))
     for key in kms_keys:

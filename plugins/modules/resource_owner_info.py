@@ -40,6 +40,18 @@ options:
         description: The variable that sets the name, named in the message when another account owns it.
         type: str
         required: true
+      facts:
+        description:
+          - What to read of the bucket when O(expected_owner) owns it, each with C(ExpectedBucketOwner), so that a
+            role needs no second task to read the bucket it has just checked.
+          - V(public_access_block) is the C(PublicAccessBlockConfiguration) (an empty dict when none is set),
+            V(encryption) the C(ServerSideEncryptionConfiguration) (empty when none), V(versioning) the
+            versioning C(Status) (empty when never enabled), V(notification_configuration) the notification
+            configuration.
+        type: list
+        elements: str
+        choices: [public_access_block, encryption, versioning, notification_configuration]
+        default: []
   kms_keys:
     description:
       - KMS keys to check, by alias (V(alias/name) or V(name)), key id or key ARN.
@@ -91,6 +103,15 @@ EXAMPLES = r"""
     kms_keys:
       - {name: alias/guardduty-s3-radiantsecurity, variable: findings_export_key_alias}
 
+- name: Check the log bucket and read its public access block and default encryption in the same task
+  radiant.aws_onboarding.resource_owner_info:
+    expected_owner: '111122223333'
+    buckets:
+      - name: example-cloudtrail-radiantsecurity
+        variable: radiant_cloudtrail_bucket_name
+        facts: [public_access_block, encryption]
+  register: log_bucket
+
 - name: Report, without failing
   radiant.aws_onboarding.resource_owner_info:
     expected_owner: '111122223333'
@@ -122,8 +143,32 @@ resources:
     owner:
       description: The owning account when AWS says it; null for a missing resource or a foreign bucket.
       type: str
+    public_access_block:
+      description: The bucket's C(PublicAccessBlockConfiguration), empty when none is set.
+      returned: for an owned bucket whose O(buckets[].facts) name it
+      type: dict
+    encryption:
+      description: The bucket's C(ServerSideEncryptionConfiguration) (its C(Rules)), empty when none is set.
+      returned: for an owned bucket whose O(buckets[].facts) name it
+      type: dict
+    versioning:
+      description: The bucket's versioning C(Status) (V(Enabled) or V(Suspended)), empty when never enabled.
+      returned: for an owned bucket whose O(buckets[].facts) name it
+      type: str
+    notification_configuration:
+      description: The bucket's notification configuration, as C(GetBucketNotificationConfiguration) returns it.
+      returned: for an owned bucket whose O(buckets[].facts) name it
+      type: dict
   sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity",
             "variable": "radiant_findings_bucket_name", "state": "foreign", "owner": null}]
+check_mode:
+  description:
+    - Whether the task ran in check mode. The module reads either way; a role whose later tasks must not write
+      in check mode reads it here, since a C(check_mode) keyword on a block or an include leaves
+      C(ansible_check_mode) false.
+  returned: always
+  type: bool
+  sample: false
 problems:
   description: One message per resource another account owns, naming it, its owner and the variable to change.
   returned: always
@@ -139,16 +184,20 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import check_resources
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
+    BUCKET_FACTS,
+    check_resources,
+)
 
 _RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
+_BUCKET = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(BUCKET_FACTS)))
 
 
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
             expected_owner=dict(type="str", required=True),
-            buckets=dict(type="list", elements="dict", default=[], options=_RESOURCE),
+            buckets=dict(type="list", elements="dict", default=[], options=_BUCKET),
             kms_keys=dict(type="list", elements="dict", default=[], options=_RESOURCE, no_log=False),
             sns_topics=dict(type="list", elements="dict", default=[], options=_RESOURCE),
             fail_on_foreign=dict(type="bool", default=True),
@@ -166,8 +215,9 @@ def main():
         module.fail_json_aws(error, msg="Unable to find out who owns the resources of account {0}".format(
             params["expected_owner"]))
     if problems and params["fail_on_foreign"]:
-        module.fail_json(msg="\n".join(problems), resources=records, problems=problems)
-    module.exit_json(changed=False, resources=records, problems=problems)
+        module.fail_json(msg="\n".join(problems), resources=records, problems=problems,
+                         check_mode=module.check_mode)
+    module.exit_json(changed=False, resources=records, problems=problems, check_mode=module.check_mode)
 
 
 if __name__ == "__main__":

@@ -95,17 +95,15 @@ PRIVATE = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy
 
 
 def bucket_facts(block=None, sse=None):
-    return {"buckets": [
-        {"name": "someone-else"},
-        {"name": BUCKET,
-         "public_access_block": {"PublicAccessBlockConfiguration": dict(PRIVATE) if block is None else block},
-         "bucket_encryption": {"ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": (
-             {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KEY_ARN} if sse is None else sse)}]}}},
-    ]}
+    """The bucket's record as resource_owner_info reads it, with its public access block and encryption."""
+    return {"type": "s3_bucket", "name": BUCKET, "state": "owned",
+            "public_access_block": dict(PRIVATE) if block is None else block,
+            "encryption": {"Rules": [{"ApplyServerSideEncryptionByDefault": (
+                {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KEY_ARN} if sse is None else sse)}]}}
 
 
 def clean_export(**overrides):
-    results = {"key": UNCHANGED, "buckets": bucket_facts(), "key_policy": UNCHANGED, "bucket_policy": UNCHANGED,
+    results = {"key": UNCHANGED, "bucket": bucket_facts(), "key_policy": UNCHANGED, "bucket_policy": UNCHANGED,
                "stale_policies": {"changed": False, "results": [
                    {"changed": False, "item": {"type": "kms_key"}, "statements_removed": []},
                    {"changed": False, "item": {"type": "s3_bucket"}, "statements_removed": []}]},
@@ -132,12 +130,13 @@ def test_export_in_place_has_no_finding():
 
 def test_export_key_given_by_id_or_alias_is_in_place():
     for key_id in (KEY_ARN.rsplit("/", maxsplit=1)[-1], "alias/" + ALIAS):
-        results = clean_export(buckets=bucket_facts(sse={"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_id}))
+        results = clean_export(bucket=bucket_facts(sse={"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_id}))
         assert export_drift(results) == []
 
 
 def test_export_missing_key_and_bucket():
-    found = export_drift(clean_export(key={"changed": True}, buckets={"buckets": [{"name": "someone-else"}]}))
+    found = export_drift(clean_export(key={"changed": True}, bucket={"type": "s3_bucket", "name": BUCKET,
+                                                                     "state": "missing"}))
     assert found == [
         export_finding("kms key alias/" + ALIAS, "(resource)", "present, enabled, rotated yearly",
                        "missing or differs"),
@@ -146,8 +145,8 @@ def test_export_missing_key_and_bucket():
 
 
 def test_export_public_bucket_with_another_key_names_each_setting():
-    found = export_drift(clean_export(buckets=bucket_facts(block={"BlockPublicAcls": True, "IgnorePublicAcls": False},
-                                                           sse={"SSEAlgorithm": "AES256"})))
+    found = export_drift(clean_export(bucket=bucket_facts(block={"BlockPublicAcls": True, "IgnorePublicAcls": False},
+                                                          sse={"SSEAlgorithm": "AES256"})))
     assert found == [
         export_finding("bucket " + BUCKET, "public_access_block.IgnorePublicAcls", True, False),
         export_finding("bucket " + BUCKET, "public_access_block.BlockPublicPolicy", True, None),
@@ -158,7 +157,8 @@ def test_export_public_bucket_with_another_key_names_each_setting():
 
 
 def test_export_bucket_without_encryption_or_block_settings():
-    results = clean_export(buckets={"buckets": [{"name": BUCKET, "public_access_block": None}]})
+    results = clean_export(bucket={"type": "s3_bucket", "name": BUCKET, "state": "owned", "public_access_block": {},
+                                   "encryption": {}})
     found = export_drift(results)
     assert [item["field"] for item in found] == ["public_access_block." + name for name in PRIVATE] + [
         "default_encryption"]

@@ -84,6 +84,84 @@ def test_a_squatted_bucket_is_a_problem_naming_bucket_owner_expected_account_and
         assert part in message
 
 
+class FakeConfiguredS3(FakeS3):
+    """FakeS3 with each bucket's settings; an absent setting answers as S3 does when it is not configured."""
+
+    UNSET = {"get_public_access_block": "NoSuchPublicAccessBlockConfiguration",
+             "get_bucket_encryption": "ServerSideEncryptionConfigurationNotFoundError"}
+
+    def __init__(self, owners, settings):
+        super().__init__(owners)
+        self.settings = settings
+
+    def _answer(self, operation, params):
+        self.calls.append(dict(params, operation=operation))
+        assert params["ExpectedBucketOwner"] == self.owners[params["Bucket"]]
+        answer = self.settings.get(params["Bucket"], {}).get(operation)
+        if answer is None:
+            if operation in self.UNSET:
+                raise client_error(self.UNSET[operation], operation)
+            return {"ResponseMetadata": {"HTTPStatusCode": 200}}
+        if isinstance(answer, Exception):
+            raise answer
+        return dict(answer, ResponseMetadata={"HTTPStatusCode": 200})
+
+    def get_public_access_block(self, aws_retry=False, **params):
+        return self._answer("get_public_access_block", params)
+
+    def get_bucket_encryption(self, aws_retry=False, **params):
+        return self._answer("get_bucket_encryption", params)
+
+    def get_bucket_versioning(self, aws_retry=False, **params):
+        return self._answer("get_bucket_versioning", params)
+
+    def get_bucket_notification_configuration(self, aws_retry=False, **params):
+        return self._answer("get_bucket_notification_configuration", params)
+
+
+ALL_FACTS = ["public_access_block", "encryption", "versioning", "notification_configuration"]
+
+
+def test_an_owned_buckets_facts_are_read_with_the_expected_owner_and_unset_ones_are_empty():
+    block = dict.fromkeys(("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True)
+    rules = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+    topics = {"TopicConfigurations": [{"Id": "n", "TopicArn": "arn:aws:sns:us-east-1:%s:t" % LOG,
+                                       "Events": ["s3:ObjectCreated:*"]}]}
+    s3 = FakeConfiguredS3({"set": LOG, "bare": LOG}, {"set": {
+        "get_public_access_block": {"PublicAccessBlockConfiguration": block},
+        "get_bucket_encryption": {"ServerSideEncryptionConfiguration": rules},
+        "get_bucket_versioning": {"Status": "Enabled"},
+        "get_bucket_notification_configuration": topics}})
+    records, problems = R.check_resources({"s3": s3}, LOG, buckets=[
+        {"name": "set", "variable": "a", "facts": ALL_FACTS}, {"name": "bare", "variable": "b", "facts": ALL_FACTS}])
+    assert problems == []
+    assert {fact: records[0][fact] for fact in ALL_FACTS} == {
+        "public_access_block": block, "encryption": rules, "versioning": "Enabled",
+        "notification_configuration": topics}
+    assert {fact: records[1][fact] for fact in ALL_FACTS} == {
+        "public_access_block": {}, "encryption": {}, "versioning": "", "notification_configuration": {}}
+    assert all(call.get("ExpectedBucketOwner") == LOG for call in s3.calls)
+
+
+def test_facts_are_read_only_for_an_owned_bucket_and_only_those_asked_for():
+    s3 = FakeConfiguredS3({"ours": LOG, "theirs": SQUATTER}, {})
+    records, problems = R.check_resources({"s3": s3}, LOG, buckets=[
+        {"name": "ours", "variable": "a", "facts": ["versioning"]},
+        {"name": "theirs", "variable": "b", "facts": ALL_FACTS},
+        {"name": "free", "variable": "c", "facts": ALL_FACTS}])
+    assert [call.get("operation", "head_bucket") for call in s3.calls] == [
+        "head_bucket", "get_bucket_versioning", "head_bucket", "head_bucket"]
+    assert set(records[0]) == {"type", "name", "variable", "state", "owner", "versioning"}
+    assert not set(ALL_FACTS) & set(records[1]) and not set(ALL_FACTS) & set(records[2])
+    assert len(problems) == 1
+
+
+def test_a_facts_read_failure_other_than_not_configured_is_passed_on():
+    s3 = FakeConfiguredS3({"ours": LOG}, {"ours": {"get_bucket_encryption": client_error("AccessDenied")}})
+    with pytest.raises(ClientError):
+        R.check_resources({"s3": s3}, LOG, buckets=[{"name": "ours", "variable": "a", "facts": ["encryption"]}])
+
+
 def test_kms_key_of_another_account_or_aws_managed_is_a_problem():
     ours = {"AWSAccountId": LOG, "Arn": "arn:aws:kms:us-east-1:%s:key/1" % LOG, "KeyManager": "CUSTOMER"}
     theirs = {"AWSAccountId": SQUATTER, "Arn": "arn:aws:kms:us-east-1:%s:key/2" % SQUATTER, "KeyManager": "CUSTOMER"}
