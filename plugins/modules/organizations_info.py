@@ -17,7 +17,14 @@ description:
     administrator); from any other account the module fails with a message saying so.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
-options: {}
+options:
+  service_access:
+    description:
+      - Also list the service principals with trusted access in the organization
+        (C(ListAWSServiceAccessForOrganization)), as RV(enabled_service_principals), so that a run that reads the
+        organization once knows which trusted access it need not ask for again.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -28,6 +35,11 @@ EXAMPLES = r"""
 - name: Read the organization
   radiant.aws_onboarding.organizations_info:
   register: org
+
+- name: Read the organization and the services it trusts
+  radiant.aws_onboarding.organizations_info:
+    service_access: true
+  register: org_and_services
 
 - name: Ids of the active accounts under Workloads
   ansible.builtin.debug:
@@ -143,18 +155,26 @@ accounts:
       type: list
       elements: str
       sample: ["ou-abcd-12345678"]
+enabled_service_principals:
+  description: The service principals with trusted access in the organization, sorted.
+  returned: when O(service_access=true)
+  type: list
+  elements: str
+  sample: ["cloudtrail.amazonaws.com", "guardduty.amazonaws.com"]
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
+    enabled_service_principals,
     read_organization,
 )
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec={}, supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=dict(service_access=dict(type="bool", default=False)),
+                              supports_check_mode=True)
     client = aws_client(module, "organizations")
 
     def caller():
@@ -162,6 +182,8 @@ def main():
 
     try:
         result = read_organization(client, caller)
+        if module.params["service_access"]:
+            result["enabled_service_principals"] = enabled_service_principals(client, caller)
     except OrganizationsError as error:
         if error.error is not None:
             module.fail_json_aws(error.error, msg=error.message)
