@@ -63,7 +63,6 @@ BUCKET_FACTS = {
                             ("NoSuchPublicAccessBlockConfiguration",), {}),
     "encryption": ("get_bucket_encryption", "ServerSideEncryptionConfiguration",
                    ("ServerSideEncryptionConfigurationNotFoundError",), {}),
-    "versioning": ("get_bucket_versioning", "Status", (), ""),
     "notification_configuration": ("get_bucket_notification_configuration", None, (), {}),
 }
 

@@ -45,12 +45,11 @@ options:
           - What to read of the bucket when O(expected_owner) owns it, each with C(ExpectedBucketOwner), so that a
             role needs no second task to read the bucket it has just checked.
           - V(public_access_block) is the C(PublicAccessBlockConfiguration) (an empty dict when none is set),
-            V(encryption) the C(ServerSideEncryptionConfiguration) (empty when none), V(versioning) the
-            versioning C(Status) (empty when never enabled), V(notification_configuration) the notification
-            configuration.
+            V(encryption) the C(ServerSideEncryptionConfiguration) (empty when none),
+            V(notification_configuration) the notification configuration.
         type: list
         elements: str
-        choices: [public_access_block, encryption, versioning, notification_configuration]
+        choices: [public_access_block, encryption, notification_configuration]
         default: []
   kms_keys:
     description:
@@ -151,10 +150,6 @@ resources:
       description: The bucket's C(ServerSideEncryptionConfiguration) (its C(Rules)), empty when none is set.
       returned: for an owned bucket whose O(buckets[].facts) name it
       type: dict
-    versioning:
-      description: The bucket's versioning C(Status) (V(Enabled) or V(Suspended)), empty when never enabled.
-      returned: for an owned bucket whose O(buckets[].facts) name it
-      type: str
     notification_configuration:
       description: The bucket's notification configuration, as C(GetBucketNotificationConfiguration) returns it.
       returned: for an owned bucket whose O(buckets[].facts) name it

@@ -112,14 +112,11 @@ class FakeConfiguredS3(FakeS3):
     def get_bucket_encryption(self, aws_retry=False, **params):
         return self._answer("get_bucket_encryption", params)
 
-    def get_bucket_versioning(self, aws_retry=False, **params):
-        return self._answer("get_bucket_versioning", params)
-
     def get_bucket_notification_configuration(self, aws_retry=False, **params):
         return self._answer("get_bucket_notification_configuration", params)
 
 
-ALL_FACTS = ["public_access_block", "encryption", "versioning", "notification_configuration"]
+ALL_FACTS = ["public_access_block", "encryption", "notification_configuration"]
 
 
 def test_an_owned_buckets_facts_are_read_with_the_expected_owner_and_unset_ones_are_empty():
@@ -130,28 +127,26 @@ def test_an_owned_buckets_facts_are_read_with_the_expected_owner_and_unset_ones_
     s3 = FakeConfiguredS3({"set": LOG, "bare": LOG}, {"set": {
         "get_public_access_block": {"PublicAccessBlockConfiguration": block},
         "get_bucket_encryption": {"ServerSideEncryptionConfiguration": rules},
-        "get_bucket_versioning": {"Status": "Enabled"},
         "get_bucket_notification_configuration": topics}})
     records, problems = R.check_resources({"s3": s3}, LOG, buckets=[
         {"name": "set", "variable": "a", "facts": ALL_FACTS}, {"name": "bare", "variable": "b", "facts": ALL_FACTS}])
     assert problems == []
     assert {fact: records[0][fact] for fact in ALL_FACTS} == {
-        "public_access_block": block, "encryption": rules, "versioning": "Enabled",
-        "notification_configuration": topics}
+        "public_access_block": block, "encryption": rules, "notification_configuration": topics}
     assert {fact: records[1][fact] for fact in ALL_FACTS} == {
-        "public_access_block": {}, "encryption": {}, "versioning": "", "notification_configuration": {}}
+        "public_access_block": {}, "encryption": {}, "notification_configuration": {}}
     assert all(call.get("ExpectedBucketOwner") == LOG for call in s3.calls)
 
 
 def test_facts_are_read_only_for_an_owned_bucket_and_only_those_asked_for():
     s3 = FakeConfiguredS3({"ours": LOG, "theirs": SQUATTER}, {})
     records, problems = R.check_resources({"s3": s3}, LOG, buckets=[
-        {"name": "ours", "variable": "a", "facts": ["versioning"]},
+        {"name": "ours", "variable": "a", "facts": ["encryption"]},
         {"name": "theirs", "variable": "b", "facts": ALL_FACTS},
         {"name": "free", "variable": "c", "facts": ALL_FACTS}])
     assert [call.get("operation", "head_bucket") for call in s3.calls] == [
-        "head_bucket", "get_bucket_versioning", "head_bucket", "head_bucket"]
-    assert set(records[0]) == {"type", "name", "variable", "state", "owner", "versioning"}
+        "head_bucket", "get_bucket_encryption", "head_bucket", "head_bucket"]
+    assert set(records[0]) == {"type", "name", "variable", "state", "owner", "encryption"}
     assert not set(ALL_FACTS) & set(records[1]) and not set(ALL_FACTS) & set(records[2])
     assert len(problems) == 1
 
