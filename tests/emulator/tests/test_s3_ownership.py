@@ -15,6 +15,8 @@ BUCKET = "example-guardduty-radiantsecurity"
 EMPTY_POLICY_STATEMENT = {"Sid": "Keep", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket",
                           "Resource": f"arn:aws:s3:::{BUCKET}"}
 SSE = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+SSE_KMS = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                            "KMSMasterKeyID": "alias/owner-key"}}]}
 BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
              "RestrictPublicBuckets": True}
 
@@ -83,7 +85,7 @@ def test_bucket_configuration_writes_from_another_account_are_access_denied(squa
     squatter, owner = squatted
     attempts = {
         "put_bucket_encryption": lambda: owner.put_bucket_encryption(Bucket=BUCKET,
-                                                                     ServerSideEncryptionConfiguration=SSE),
+                                                                     ServerSideEncryptionConfiguration=SSE_KMS),
         "put_public_access_block": lambda: owner.put_public_access_block(Bucket=BUCKET,
                                                                          PublicAccessBlockConfiguration=BLOCK_ALL),
         "put_bucket_versioning": lambda: owner.put_bucket_versioning(Bucket=BUCKET,
@@ -96,7 +98,9 @@ def test_bucket_configuration_writes_from_another_account_are_access_denied(squa
     }
     results = {name: _error(attempt) for name, attempt in attempts.items()}
     assert results == {name: ("AccessDenied", 403) for name in attempts}
-    assert _error(lambda: squatter.get_bucket_encryption(Bucket=BUCKET))[0] != "AccessDenied"
+    # The bucket keeps S3's default encryption (extensions/s3_defaults.py), not the owner's key.
+    assert squatter.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"] == {
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
     assert "Status" not in squatter.get_bucket_versioning(Bucket=BUCKET)
     assert squatter.head_bucket(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"] == 200
 

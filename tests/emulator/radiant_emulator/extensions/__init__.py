@@ -15,6 +15,7 @@ EXTENSIONS: list[str] = [
     "stacksets",
     "s3_notifications",
     "s3_ownership",
+    "s3_defaults",
     "account_regions",
     "assume_role",
     "iam_enforcement",
