@@ -7,21 +7,17 @@ A batch module (``accounts`` option) works in accounts outside the caller's, up 
 them, in one Ansible task: it opens each account's session itself with ONE sts:AssumeRole (with
 the credentials it runs with, the management account's), keeps the temporary credentials to
 itself (never returned), and works on the accounts in a bounded thread pool, because real AWS
-answers in 30-100 ms a call. Clients come from one boto3 session, so botocore parses each
-service model once and a client costs milliseconds.
+answers in 30-100 ms a call. Clients come from the module run's one boto3 session
+(aws_calls.SharedSession), so botocore parses each service model once and a client costs
+milliseconds.
 """
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
-
-try:
-    import boto3
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
     AWS_ERRORS,
+    SharedSession,
     aws_client,
     botocore_config,
     error_message,
@@ -63,18 +59,17 @@ def accounts_argument_spec(required=False, workers=False):
 
 
 class AccountSessions:
-    """Clients for many accounts and Regions from one boto3 session.
+    """Clients for many accounts and Regions from the module run's one boto3 session (SharedSession).
 
     ``connect_params`` are amazon.aws's connection parameters (get_aws_connection_info): the
     caller's own credentials or profile, ``verify`` and ``aws_config`` (merged over the collection's
     retry policy, aws_calls.RETRY_CONFIG, like every client); ``sts_client`` comes from
-    aws_calls.aws_client. boto3 sessions are not thread-safe, so creating a client holds a
-    lock; the clients themselves are.
+    aws_calls.aws_client.
     """
 
     def __init__(self, sts_client, endpoint_url=None, connect_params=None, session_name=DEFAULT_SESSION_NAME):
         params = dict(connect_params or {})
-        self._session = boto3.session.Session(profile_name=params.pop("profile_name", None))
+        self._profile_name = params.pop("profile_name", None)
         self._own_credentials = {name: params.pop(name, None) for name in
                                  ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")}
         self._config = botocore_config(params.pop("aws_config", None))
@@ -82,7 +77,6 @@ class AccountSessions:
         self._endpoint_url = endpoint_url
         self._sts = sts_client
         self._session_name = session_name
-        self._lock = threading.Lock()
 
     @classmethod
     def for_module(cls, module):
@@ -111,10 +105,9 @@ class AccountSessions:
 
     def client(self, service, credentials, region):
         """A retrying client of ``service`` in ``region`` with ``credentials`` (from credentials())."""
-        with self._lock:
-            client = self._session.client(service, region_name=region, endpoint_url=self._endpoint_url,
-                                          config=self._config, verify=self._verify, **credentials)
-        return retrying(client)
+        return retrying(SharedSession.client(service, profile_name=self._profile_name, region_name=region,
+                                             endpoint_url=self._endpoint_url, config=self._config,
+                                             verify=self._verify, **credentials))
 
     def guardduty(self, credentials, region):
         return self.client("guardduty", credentials, region)

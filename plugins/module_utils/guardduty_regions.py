@@ -118,11 +118,11 @@ def regions_failure_message(errors, total, account_id=None, what="GuardDuty"):
 
 
 def region_clients(module):
-    """``client_for(region)``: the module's own credentials in any Region, every client from ONE boto3 session.
+    """``client_for(region)``: the module's own credentials in any Region, from the run's one boto3 session.
 
-    Each client of aws_calls.aws_client opens its own boto3 session, which parses GuardDuty's
-    service model again (about 0.15 s of CPU a client); one session parses it once. The clients
-    get the same retry policy and the module's ``aws_config``, ``verify`` and endpoint.
+    For worker threads: a client that cannot be made raises (aws_client would fail the module from
+    the thread). The clients get the same retry policy and the module's ``aws_config``, ``verify``
+    and endpoint.
     """
     _region, endpoint_url, connect_params = get_aws_connection_info(module)
     clients = AccountSessions(None, endpoint_url=endpoint_url, connect_params=connect_params)

@@ -188,3 +188,69 @@ def test_the_service_principals_this_collection_names_are_the_same_in_each_parti
         "member.org.stacksets.cloudformation.amazonaws.com"]
     with pytest.raises(ValueError):
         aws_calls.service_principal("cloudtrail", "aws-moon")
+
+
+def _aws_module(**args):
+    from ansible.module_utils.testing import patch_module_args
+
+    from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+    params = dict({"access_key": "own-key", "secret_key": "own-secret", "endpoint_url": "http://127.0.0.1:9"}, **args)
+    with patch_module_args(params):
+        return AnsibleAWSModule(argument_spec={})
+
+
+@pytest.fixture
+def counted_sessions(monkeypatch):
+    """SharedSession starting empty, counting the boto3 sessions it opens."""
+    opened = []
+    real = boto3.session.Session
+
+    def session(*args, **kwargs):
+        opened.append(kwargs.get("profile_name"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(aws_calls.SharedSession, "_by_profile", {})
+    monkeypatch.setattr(aws_calls.boto3.session, "Session", session)
+    return opened
+
+
+def test_a_module_runs_clients_come_from_one_boto3_session(counted_sessions):
+    module = _aws_module(region="eu-west-1", aws_config={"connect_timeout": 7})
+    sts = aws_calls.aws_client(module, "sts")
+    s3 = aws_calls.aws_client(module, "s3", region="us-west-2")
+    guardduty = aws_calls.aws_client(module, "guardduty")
+    assert counted_sessions == [None]
+    assert [c.client.meta.region_name for c in (sts, s3, guardduty)] == ["eu-west-1", "us-west-2", "eu-west-1"]
+    assert {c.client.meta.endpoint_url for c in (sts, s3, guardduty)} == {"http://127.0.0.1:9"}
+    assert sts.client._request_signer._credentials.access_key == "own-key"
+    # The retry policy, the user's aws_config over it, and amazon.aws's user agent naming the collection.
+    attempts = aws_calls.RETRY_CONFIG["retries"]["max_attempts"] + 1
+    assert sts.client.meta.config.retries == {"mode": "standard", "total_max_attempts": attempts}
+    assert sts.client.meta.config.connect_timeout == 7
+    assert sts.client.meta.config.user_agent.startswith("APN/1.0 Ansible/")
+    assert sts.retry is aws_calls.AWS_RETRY
+
+
+def test_a_module_without_a_region_is_told_so_before_any_call(counted_sessions, monkeypatch):
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    module = _aws_module()
+    failures = []
+    monkeypatch.setattr(module, "fail_json", lambda **result: failures.append(result) or pytest.fail("stop"))
+    with pytest.raises(pytest.fail.Exception):
+        aws_calls.aws_client(module, "guardduty")
+    assert "requires a region and none was found" in failures[0]["msg"]
+
+
+def test_anything_else_with_a_client_method_builds_its_own_client_with_the_policy():
+    asked = []
+
+    class InventoryLike:
+        def client(self, service, retry_decorator=None, **params):
+            asked.append((service, retry_decorator, params))
+            return "client"
+
+    assert aws_calls.aws_client(InventoryLike(), "organizations", region="us-east-1") == "client"
+    assert asked == [("organizations", aws_calls.AWS_RETRY, {"config": aws_calls.RETRY_CONFIG, "region": "us-east-1"})]
