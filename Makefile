@@ -31,7 +31,16 @@ $(STAMP): requirements/runtime.txt requirements/test.txt requirements/constraint
 	$(UV_PIP) --no-deps -e tests/emulator || $(PIP) --no-deps -e tests/emulator
 	touch $@
 
-venv: $(STAMP)
+# The test suite's bytecode cache for AnsiballZ payloads (tests/harness/zip_bytecode.py): active only in a Python
+# started with RADIANT_ZIP_BYTECODE_CACHE set, which scripts/integration.sh and scripts/molecule.sh do.
+ZIP_BYTECODE_PTH := $(VENV)/.zip-bytecode-pth
+
+$(ZIP_BYTECODE_PTH): $(STAMP)
+	echo "import os, sys; d = os.environ.get('RADIANT_ZIP_BYTECODE_CACHE'); d and (sys.path.append('$(CURDIR)/tests/harness') or __import__('zip_bytecode').install(d))" \
+	  >"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/radiant-zip-bytecode.pth"
+	touch $@
+
+venv: $(STAMP) $(ZIP_BYTECODE_PTH)
 
 $(COLLECTION_LINK):
 	mkdir -p $(dir $@)

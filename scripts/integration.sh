@@ -23,6 +23,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 [ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
+# Module runs reuse the bytecode of the module_utils they import from their zip payloads
+# (tests/harness/zip_bytecode.py; RADIANT_ZIP_BYTECODE_CACHE= turns it off).
+export RADIANT_ZIP_BYTECODE_CACHE=${RADIANT_ZIP_BYTECODE_CACHE-$ROOT/build/zip-bytecode}
 if [ ! -e "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/radiant/aws_onboarding" ]; then
   echo "collection path missing: run 'make collection' first" >&2
   exit 2

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 [ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
+# Module runs reuse the bytecode of the module_utils they import from their zip payloads
+# (tests/harness/zip_bytecode.py; RADIANT_ZIP_BYTECODE_CACHE= turns it off).
+export RADIANT_ZIP_BYTECODE_CACHE=${RADIANT_ZIP_BYTECODE_CACHE-$ROOT/build/zip-bytecode}
 SCENARIOS_DIR=extensions/molecule
 # A directory per run: engineers share this tree and may run concurrently.
 mkdir -p build/molecule
