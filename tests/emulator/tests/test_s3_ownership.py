@@ -15,8 +15,8 @@ BUCKET = "example-guardduty-radiantsecurity"
 EMPTY_POLICY_STATEMENT = {"Sid": "Keep", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket",
                           "Resource": f"arn:aws:s3:::{BUCKET}"}
 SSE = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
-SSE_KMS = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
-                                                            "KMSMasterKeyID": "alias/owner-key"}}]}
+SSE_KMS = {"Rules": [{"ApplyServerSideEncryptionByDefault": {
+    "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/owner-key"}}]}
 BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
              "RestrictPublicBuckets": True}
 
