@@ -21,7 +21,7 @@ all: test
 # a bounded wait (15 s a request, 3 minutes in all; it takes about 10 s) keeps an unreachable index from costing more.
 # Both compile the packages' bytecode at install (pip does by default, uv with --compile-bytecode): where
 # PYTHONDONTWRITEBYTECODE is set, as on this machine, nothing else ever writes it, and every Python that imports
-# boto3 and ansible (each module run) would compile them from source: about 0.5 s of CPU a run, a third of the suite.
+# boto3 and ansible (each module run) would compile them from source: about 0.5 s of CPU a run, a quarter of the suite.
 UV_VERSION := 0.13.9
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 UV_PIP := timeout 180 env UV_NATIVE_TLS=1 UV_HTTP_TIMEOUT=15 $(BIN)/uv pip install --quiet --compile-bytecode \

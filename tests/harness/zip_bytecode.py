@@ -3,7 +3,7 @@
 Every Ansible module run imports its module_utils (ansible's, amazon.aws's, this collection's)
 from the AnsiballZ zip, and zipimport keeps no bytecode: Python 3.11 compiles each file it imports
 from a zip twice (``zipimporter.find_spec`` compiles it to learn its file name, then ``exec_module``
-compiles it again), about a quarter of a module run's CPU. The test suite runs thousands of module
+compiles it again), 0.1-0.2 s of a module run's CPU. The test suite runs thousands of module
 runs with the same few hundred files, so it caches their bytecode here, keyed by the Python
 version and the source text: the code that runs is the code the source compiles to; only the
 compiling is skipped.
