@@ -35,16 +35,20 @@ $(STAMP): requirements/runtime.txt requirements/test.txt requirements/constraint
 	$(UV_PIP) --no-deps -e tests/emulator || $(PIP) --no-deps -e tests/emulator
 	touch $@
 
-# The test suite's bytecode cache for AnsiballZ payloads (tests/harness/zip_bytecode.py): active only in a Python
-# started with RADIANT_ZIP_BYTECODE_CACHE set, which scripts/integration.sh and scripts/molecule.sh do.
-ZIP_BYTECODE_PTH := $(VENV)/.zip-bytecode-pth
+# The test suite's caches (tests/harness), each active only in a Python started with its variable set, which
+# scripts/integration.sh and scripts/molecule.sh do: zipimport's bytecode of the AnsiballZ payloads (zip_bytecode.py,
+# RADIANT_ZIP_BYTECODE_CACHE) and the payloads themselves, shared by every ansible-playbook (ansiballz_cache.py,
+# RADIANT_ANSIBALLZ_CACHE).
+TEST_CACHES_PTH := $(VENV)/.test-caches-pth
+PURELIB = $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 
-$(ZIP_BYTECODE_PTH): $(STAMP)
-	echo "import os, sys; d = os.environ.get('RADIANT_ZIP_BYTECODE_CACHE'); d and (sys.path.append('$(CURDIR)/tests/harness') or __import__('zip_bytecode').install(d))" \
-	  >"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/radiant-zip-bytecode.pth"
+$(TEST_CACHES_PTH): $(STAMP) Makefile
+	rm -f "$(PURELIB)/radiant-zip-bytecode.pth"
+	echo "import os, sys; e = os.environ; (e.get('RADIANT_ZIP_BYTECODE_CACHE') or e.get('RADIANT_ANSIBALLZ_CACHE')) and sys.path.append('$(CURDIR)/tests/harness'); e.get('RADIANT_ZIP_BYTECODE_CACHE') and __import__('zip_bytecode').install(e['RADIANT_ZIP_BYTECODE_CACHE']); e.get('RADIANT_ANSIBALLZ_CACHE') and __import__('ansiballz_cache').install(e['RADIANT_ANSIBALLZ_CACHE'])" \
+	  >"$(PURELIB)/radiant-test-caches.pth"
 	touch $@
 
-venv: $(STAMP) $(ZIP_BYTECODE_PTH)
+venv: $(STAMP) $(TEST_CACHES_PTH)
 
 $(COLLECTION_LINK):
 	mkdir -p $(dir $@)

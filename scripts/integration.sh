@@ -24,8 +24,10 @@ ROOT=$PWD
 [ -x .venv/bin/python ] && export PATH=$ROOT/.venv/bin:$PATH
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collections}
 # Module runs reuse the bytecode of the module_utils they import from their zip payloads
-# (tests/harness/zip_bytecode.py; RADIANT_ZIP_BYTECODE_CACHE= turns it off).
+# (tests/harness/zip_bytecode.py; RADIANT_ZIP_BYTECODE_CACHE= turns it off), and every ansible-playbook
+# reuses the payloads built from the same sources (tests/harness/ansiballz_cache.py; RADIANT_ANSIBALLZ_CACHE=).
 export RADIANT_ZIP_BYTECODE_CACHE=${RADIANT_ZIP_BYTECODE_CACHE-$ROOT/build/zip-bytecode}
+export RADIANT_ANSIBALLZ_CACHE=${RADIANT_ANSIBALLZ_CACHE-$ROOT/build/ansiballz}
 if [ ! -e "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/radiant/aws_onboarding" ]; then
   echo "collection path missing: run 'make collection' first" >&2
   exit 2
