@@ -27,7 +27,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
     partition_for_region,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_message as aws_error_message
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, wait_for
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, diff_of, wait_for
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     features_for_diff,
     features_from_api,
@@ -441,6 +441,19 @@ def detector_result(detector):
         "tags": detector.get("Tags") or {},
         "features": features_to_result(features_from_api(detector.get("Features"))),
     }
+
+
+def detector_step_result(outcome, with_diff, absent=False):
+    """A detector outcome (ensure/restore/delete_detector) as guardduty_detector returns it for one Region."""
+    result = dict(
+        changed=outcome["changed"],
+        created=outcome.get("created", False),
+        detector_id=(outcome["after"] or {}).get("detector_id"),
+        detector=detector_result(None if absent else outcome["detector"]),
+    )
+    if with_diff:
+        result["diff"] = diff_of(outcome["before"], outcome["after"])
+    return result
 
 
 def ensure_detector(client, region, enable=True, frequency=None, features=None, purge_features=False,

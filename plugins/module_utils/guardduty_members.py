@@ -335,10 +335,11 @@ def member_result(member):
     }
 
 
-def run_members(module, client, region, features):
+def run_members(module, client, region, features, params=None):
     """The guardduty_members module in one Region: the result, or GuardDutyError carrying it when
-    something is left to fix (module_utils/guardduty_regions.py runs it in each Region)."""
-    params = module.params
+    something is left to fix (module_utils/guardduty_regions.py runs it in each Region). ``params``
+    are guardduty_members' options (default: the module's own)."""
+    params = module.params if params is None else params
     state = params["state"]
     desired = desired_accounts(params["accounts"])
     detector_id = require_detector_id(client, region, "managing GuardDuty members")

@@ -10,6 +10,7 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     GuardDutyError,
     describe_organization_configuration,
@@ -120,6 +121,19 @@ def ensure_organization_admin(client, region, account_id, state="present", wait=
     return {"changed": True, "before": before, "after": _admin_view(admins, account_id), "admins": admins}
 
 
+def organization_admin_step_result(outcome, with_diff):
+    """An ensure_organization_admin outcome as guardduty_organization_admin returns it for one Region."""
+    result = dict(
+        changed=outcome["changed"],
+        admin_account_id=outcome["after"]["admin_account_id"],
+        admin_status=outcome["after"]["admin_status"],
+        admin_accounts=admin_accounts_result(outcome["admins"]),
+    )
+    if with_diff:
+        result["diff"] = diff_of(outcome["before"], outcome["after"])
+    return result
+
+
 # --------------------------------------------------------------------------------------
 # Organization configuration (auto-enable), from the delegated administrator.
 # --------------------------------------------------------------------------------------
@@ -184,6 +198,19 @@ def ensure_organization_configuration(client, region, auto_enable=None, features
                              features_from_api(config.get("Features"), "AutoEnable"))
         result = organization_configuration_result(config)
     return {"changed": True, "before": before, "after": after, "detector_id": detector_id, "configuration": result}
+
+
+def organization_configuration_step_result(outcome, with_diff):
+    """An ensure_organization_configuration outcome as guardduty_organization_configuration returns it for one
+    Region."""
+    result = dict(
+        changed=outcome["changed"],
+        detector_id=outcome["detector_id"],
+        organization_configuration=outcome["configuration"],
+    )
+    if with_diff:
+        result["diff"] = diff_of(outcome["before"], outcome["after"])
+    return result
 
 
 # --------------------------------------------------------------------------------------

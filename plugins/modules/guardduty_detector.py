@@ -220,10 +220,9 @@ errors:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty import (
     delete_detector,
-    detector_result,
+    detector_step_result,
     ensure_detector,
     restore_detector,
 )
@@ -278,16 +277,7 @@ def main():
                 check_mode=module.check_mode,
                 record_previous=module.params["record_previous_settings"],
             )
-        after_detector = None if module.params["state"] == "absent" else outcome["detector"]
-        result = dict(
-            changed=outcome["changed"],
-            created=outcome["created"],
-            detector_id=(outcome["after"] or {}).get("detector_id"),
-            detector=detector_result(after_detector),
-        )
-        if module._diff:
-            result["diff"] = diff_of(outcome["before"], outcome["after"])
-        return result
+        return detector_step_result(outcome, module._diff, absent=module.params["state"] == "absent")
 
     run_guardduty_module(module, converge)
 

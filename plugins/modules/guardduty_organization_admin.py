@@ -104,10 +104,10 @@ errors:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of, wait_argument_spec
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import wait_argument_spec
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
-    admin_accounts_result,
     ensure_organization_admin,
+    organization_admin_step_result,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
     region_options,
@@ -134,15 +134,7 @@ def main():
             wait_timeout=module.params["wait_timeout"],
             check_mode=module.check_mode,
         )
-        result = dict(
-            changed=outcome["changed"],
-            admin_account_id=outcome["after"]["admin_account_id"],
-            admin_status=outcome["after"]["admin_status"],
-            admin_accounts=admin_accounts_result(outcome["admins"]),
-        )
-        if module._diff:
-            result["diff"] = diff_of(outcome["before"], outcome["after"])
-        return result
+        return organization_admin_step_result(outcome, module._diff)
 
     run_guardduty_module(module, converge)
 

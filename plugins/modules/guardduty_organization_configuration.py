@@ -143,7 +143,6 @@ errors:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     FeatureError,
     feature_option_spec,
@@ -151,6 +150,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_f
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_organization import (
     ensure_organization_configuration,
+    organization_configuration_step_result,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
     region_options,
@@ -180,14 +180,7 @@ def main():
             purge_features=module.params["purge_features"],
             check_mode=module.check_mode,
         )
-        result = dict(
-            changed=outcome["changed"],
-            detector_id=outcome["detector_id"],
-            organization_configuration=outcome["configuration"],
-        )
-        if module._diff:
-            result["diff"] = diff_of(outcome["before"], outcome["after"])
-        return result
+        return organization_configuration_step_result(outcome, module._diff)
 
     run_guardduty_module(module, converge)
 

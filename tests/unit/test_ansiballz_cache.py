@@ -75,7 +75,7 @@ def test_ansible_constants_loaded_with_the_cache_installed_leads_to_the_shared_d
     env.pop("RADIANT_ANSIBALLZ_CACHE", None)
     script = LOAD_CONSTANTS.format(harness=str(HARNESS), cache=str(cache))
     runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-            for _ in range(2)]
+            for _attempt in range(2)]
     targets = [run.stdout.strip() for run in runs]
     assert targets[0] == targets[1]
     assert pathlib.Path(targets[0]).parent == cache.resolve()
