@@ -12,7 +12,8 @@ That directory is named after everything a payload is built from: the Python and
 versions, the ``ansible`` package's version (amazon.aws, community.aws and the other bundled
 collections), and the text of every module and module_utils file of the collections on
 ``COLLECTIONS_PATHS`` (this checkout). An edit to any of them starts a new directory, so a payload
-is always built from the sources it would be built from now. ansible-core's own locking (one
+is always built from the sources it would be built from now. Modules outside a collection (a play's
+``library/``) are not in the digest: the test suite has none. ansible-core's own locking (one
 builder per payload, written whole then renamed) keeps concurrent runs safe.
 
 Only the test suite uses it: the test venv's ``radiant-test-caches.pth`` (Makefile) installs it in a
