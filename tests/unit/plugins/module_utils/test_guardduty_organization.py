@@ -20,6 +20,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_o
     ensure_invitation,
     ensure_organization_admin,
     ensure_organization_configuration,
+    organization_admin_step_result,
 )
 
 DETECTOR = "12abc34d567e8fa901bc2d34e56789f0"
@@ -69,6 +70,30 @@ def test_administrator_check_mode_only_reads(stubbed):
     stubber.add_response("list_organization_admin_accounts", {"AdminAccounts": []}, {"MaxResults": 50})
     outcome = ensure_organization_admin(client, "us-east-1", ADMIN, check_mode=True)
     assert outcome["changed"] and outcome["before"]["admin_status"] is None
+
+
+def test_removing_the_administrator_disables_it_waits_and_reports_the_step_result(stubbed, monkeypatch):
+    client, stubber = stubbed
+    monkeypatch.setattr(guardduty, "wait_for", lambda *args, **kwargs: wait_for(*args, sleep=lambda _s: None, **kwargs))
+    enabled = {"AdminAccounts": [{"AdminAccountId": ADMIN, "AdminStatus": "ENABLED"}]}
+    stubber.add_response("list_organization_admin_accounts", enabled, {"MaxResults": 50})
+    stubber.add_response("disable_organization_admin_account", {}, {"AdminAccountId": ADMIN})
+    stubber.add_response("list_organization_admin_accounts", enabled, {"MaxResults": 50})
+    stubber.add_response("list_organization_admin_accounts", {"AdminAccounts": []}, {"MaxResults": 50})
+    outcome = ensure_organization_admin(client, "us-east-1", ADMIN, state="absent")
+    assert outcome["changed"] and outcome["after"] == {"admin_account_id": None, "admin_status": None}
+    result = organization_admin_step_result(outcome, with_diff=True)
+    assert result["admin_account_id"] is None and result["admin_accounts"] == []
+    assert result["diff"]["before"]["admin_status"] == "ENABLED"
+
+
+def test_removing_an_administrator_that_is_not_there_only_reads(stubbed):
+    client, stubber = stubbed
+    stubber.add_response("list_organization_admin_accounts", {"AdminAccounts": []}, {"MaxResults": 50})
+    outcome = ensure_organization_admin(client, "us-east-1", ADMIN, state="absent")
+    assert not outcome["changed"]
+    assert organization_admin_step_result(outcome, with_diff=False) == {
+        "changed": False, "admin_account_id": None, "admin_status": None, "admin_accounts": []}
 
 
 def test_organization_configuration_always_names_the_member_mode_and_sends_only_changed_features(stubbed):
