@@ -164,6 +164,13 @@ def run_guardduty_module(module, converge):
         converge,
         max_workers=module.params["max_workers"],
     )
+    exit_with_regions(module, regions, results, errors)
+
+
+def exit_with_regions(module, regions, results, errors, what="GuardDuty"):
+    """Exit ``module`` with converge_regions' ``results`` and ``errors``: ``changed`` (any Region), ``regions``,
+    ``errors`` and, with --diff, one diff keyed by Region; when any Region failed, fail with one message naming
+    the caller's account and each failed Region."""
     outcome = dict(
         changed=any(result["changed"] for result in results.values()),
         regions=results,
@@ -172,5 +179,6 @@ def run_guardduty_module(module, converge):
     if module._diff:
         outcome["diff"] = combined_diff(results)
     if errors:
-        module.fail_json(msg=regions_failure_message(errors, len(regions), caller_account_id(module)), **outcome)
+        module.fail_json(msg=regions_failure_message(errors, len(regions), caller_account_id(module), what=what),
+                         **outcome)
     module.exit_json(**outcome)

@@ -56,7 +56,7 @@ options:
       - Members that are not C(Enabled) yet are skipped and listed in their Region's C(members.features_pending).
     type: list
     elements: dict
-    suboptions:
+    suboptions: &plan_suboptions  # the same plan shape as management_features
       name: {description: The feature's name as the GuardDuty API spells it., type: str, required: true}
       status: {description: ENABLED or DISABLED., type: str, choices: [ENABLED, DISABLED], default: ENABLED}
       additional_configuration:
@@ -72,16 +72,7 @@ options:
         they are.
     type: list
     elements: dict
-    suboptions:
-      name: {description: The feature's name as the GuardDuty API spells it., type: str, required: true}
-      status: {description: ENABLED or DISABLED., type: str, choices: [ENABLED, DISABLED], default: ENABLED}
-      additional_configuration:
-        description: Additional configuration of the feature.
-        type: list
-        elements: dict
-        suboptions:
-          name: {description: The additional configuration's name., type: str, required: true}
-          status: {description: ENABLED or DISABLED., type: str, choices: [ENABLED, DISABLED], default: ENABLED}
+    suboptions: *plan_suboptions
   finding_publishing_frequency:
     description: How often the administrator's detector publishes updated findings. When omitted, left as it is.
     type: str
@@ -215,10 +206,8 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_o
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_regions import (
     DEFAULT_MAX_WORKERS,
-    caller_account_id,
-    combined_diff,
     converge_regions,
-    regions_failure_message,
+    exit_with_regions,
     unique_regions,
 )
 
@@ -293,17 +282,7 @@ def main():
         lambda clients, region: converge_organization_region(module, clients, region, settings),
         max_workers=params["max_workers"],
     )
-    outcome = dict(
-        changed=any(result["changed"] for result in results.values()),
-        regions=results,
-        errors=["{0}: {1}".format(region, text) for region, text in errors.items()],
-    )
-    if module._diff:
-        outcome["diff"] = combined_diff(results)
-    if errors:
-        module.fail_json(msg=regions_failure_message(errors, len(regions), caller_account_id(module),
-                                                     what="GuardDuty for the organization"), **outcome)
-    module.exit_json(**outcome)
+    exit_with_regions(module, regions, results, errors, what="GuardDuty for the organization")
 
 
 if __name__ == "__main__":
