@@ -254,3 +254,35 @@ def test_anything_else_with_a_client_method_builds_its_own_client_with_the_polic
 
     assert aws_calls.aws_client(InventoryLike(), "organizations", region="us-east-1") == "client"
     assert asked == [("organizations", aws_calls.AWS_RETRY, {"config": aws_calls.RETRY_CONFIG, "region": "us-east-1"})]
+
+
+@pytest.mark.parametrize("value", [
+    1796627000.5, 0, 1796627000, "1796627000", "1796627000.25", "2026-12-07T07:01:36.945Z",
+    "2026-12-07T07:01:36+02:00", "2026-12-07T07:01:36", "Mon, 07 Dec 2026 07:08:00 GMT",
+])
+def test_timestamps_parse_to_the_instant_botocore_gives(value):
+    from botocore.utils import parse_timestamp
+
+    parsed, expected = aws_calls.parse_timestamp_utc(value), parse_timestamp(value)
+    assert parsed == expected
+    assert (parsed.tzinfo is None) == (expected.tzinfo is None)
+    if isinstance(value, (int, float)):
+        assert parsed.utcoffset().total_seconds() == 0
+
+
+def test_text_that_is_no_timestamp_is_refused_as_botocore_refuses_it():
+    with pytest.raises(ValueError):
+        aws_calls.parse_timestamp_utc("not a date")
+
+
+def test_a_shared_session_client_parses_an_answers_timestamps_with_the_fast_parser(counted_sessions):
+    module = _aws_module(region="us-east-1")
+    guardduty = aws_calls.aws_client(module, "guardduty")
+    parser = guardduty.client._endpoint._response_parser_factory.create_parser("rest-json")
+    operation = guardduty.client.meta.service_model.operation_model("GetMemberDetectors")
+    body = (b'{"members": [{"accountId": "111111111111", "features": [{"name": "S3_DATA_EVENTS", "status": "ENABLED",'
+            b' "updatedAt": 1796627000.5}]}], "unprocessedAccounts": []}')
+    parsed = parser.parse({"headers": {}, "status_code": 200, "body": body}, operation.output_shape)
+    updated = parsed["MemberDataSourceConfigurations"][0]["Features"][0]["UpdatedAt"]
+    assert updated.isoformat() == "2026-12-07T07:03:20.500000+00:00"
+    assert parser._timestamp_parser is aws_calls.parse_timestamp_utc
