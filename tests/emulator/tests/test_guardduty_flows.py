@@ -344,6 +344,33 @@ def test_invitation_flow_per_region_created_invited_enabled(aws, sample_org):
     assert admin_east.list_members(DetectorId=east_admin_detector, OnlyAssociated="false")["Members"] == []
 
 
+def test_an_enabled_member_keeps_its_detector_until_it_leaves_and_then_shows_resigned(aws, sample_org):
+    """What the administrator's "Enabled" promises (the onboarding skips such members' own reads)."""
+    admin = sample_org["log_account"]["id"]
+    outside = sample_org["outside"][0]
+    client, detector_id = delegate_admin(aws, admin)
+    client.create_members(
+        DetectorId=detector_id, AccountDetails=[{"AccountId": outside["id"], "Email": outside["email"]}]
+    )
+    client.invite_members(DetectorId=detector_id, AccountIds=[outside["id"]])
+    member_client = aws("guardduty", account=outside["id"])
+    member_detector = member_client.create_detector(Enable=True)["DetectorId"]
+    [invitation] = member_client.list_invitations()["Invitations"]
+    member_client.accept_administrator_invitation(
+        DetectorId=member_detector, AdministratorId=admin, InvitationId=invitation["InvitationId"])
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        member_client.delete_detector(DetectorId=member_detector)
+    assert "Disassociate from the administrator account before disabling GuardDuty" in _error(excinfo)[1]
+    [member] = client.get_members(DetectorId=detector_id, AccountIds=[outside["id"]])["Members"]
+    assert member["RelationshipStatus"] == "Enabled" and member["DetectorId"] == member_detector
+
+    member_client.disassociate_from_administrator_account(DetectorId=member_detector)
+    [member] = client.get_members(DetectorId=detector_id, AccountIds=[outside["id"]])["Members"]
+    assert member["RelationshipStatus"] == "Resigned"
+    member_client.delete_detector(DetectorId=member_detector)
+    assert member_client.list_detectors()["DetectorIds"] == []
+
+
 def test_a_master_with_members_cannot_become_a_member(aws, sample_org):
     admin = sample_org["log_account"]["id"]
     first, second = sample_org["outside"]
