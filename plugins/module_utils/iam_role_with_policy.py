@@ -10,6 +10,7 @@ the accounts run in a bounded thread pool, and each account's result says what d
 check-mode run is the drift report. Path '/' and MaxSessionDuration are left as IAM sets them.
 """
 
+import copy
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
@@ -78,13 +79,49 @@ class WantedRole:
     """What the module converges to in every account (the module's options)."""
 
     def __init__(self, role_name, policy_name, assume_role_policy_document=None, policy=None, role_description=None,
-                 policy_description=None):
+                 policy_description=None, keep_resources_of=None):
         self.role_name = role_name
         self.policy_name = policy_name
         self.trust = policy_document(assume_role_policy_document)
         self.policy = policy_document(policy)
         self.role_description = role_description
         self.policy_description = policy_description
+        self.keep_resources_of = list(keep_resources_of or [])
+
+
+def _as_list(value):
+    return list(value) if isinstance(value, list) else [value]
+
+
+def keep_current_resources(current, wanted, sids):
+    """``wanted`` with, for each statement Sid of ``sids``, the Resource entries ``current`` grants there too.
+
+    For resources the caller does not know in this run (another phase left out by --tags): what the policy
+    grants stays, and what the caller knows is added. A statement of those Sids that ``wanted`` lacks is kept
+    whole. ``wanted`` itself is not changed.
+    """
+    if not current or not sids:
+        return wanted
+    current_by_sid = dict((statement.get("Sid"), statement) for statement in current.get("Statement") or []
+                          if isinstance(statement, dict) and statement.get("Sid") in sids)
+    if not current_by_sid:
+        return wanted
+    merged = copy.deepcopy(wanted)
+    statements = merged.setdefault("Statement", [])
+    present = set()
+    for statement in statements:
+        sid = statement.get("Sid")
+        if sid in current_by_sid and "Resource" in statement:
+            present.add(sid)
+            resources = _as_list(statement["Resource"])
+            for resource in _as_list(current_by_sid[sid].get("Resource", [])):
+                if resource not in resources:
+                    resources.append(resource)
+            statement["Resource"] = resources
+        elif sid in current_by_sid:
+            present.add(sid)
+    statements.extend(copy.deepcopy(current_by_sid[sid]) for sid in sids if sid in current_by_sid and sid not in present)
+    return merged
 
 
 def _missing(error):
@@ -172,14 +209,16 @@ def converge_policy(iam, policy_arn, wanted, check_mode):
     # IAM has no API that changes a policy's description: an adopted policy keeps its own.
     after["description"] = policy["description"]
     changes = []
-    if compare_policies(policy["document"], wanted.policy):
-        changes.append((resource, "document", wanted.policy, policy["document"]))
+    document = keep_current_resources(policy["document"], wanted.policy, wanted.keep_resources_of)
+    if compare_policies(policy["document"], document):
+        changes.append((resource, "document", document, policy["document"]))
+        after["document"] = document
         after["versions"] = ["(new)"]
         if not check_mode:
             # IAM keeps five versions: make room first, then the new default, then drop the old one.
             _delete_versions(iam, policy_arn, policy["other_version_ids"])
             with Step("create a new version of the policy {0}".format(policy_arn)):
-                version = iam.create_policy_version(PolicyArn=policy_arn, PolicyDocument=json.dumps(wanted.policy),
+                version = iam.create_policy_version(PolicyArn=policy_arn, PolicyDocument=json.dumps(document),
                                                     SetAsDefault=True, aws_retry=True)["PolicyVersion"]
             _delete_versions(iam, policy_arn, [policy["default_version_id"]])
             after["versions"] = [version["VersionId"]]

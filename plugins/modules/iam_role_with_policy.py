@@ -51,6 +51,15 @@ options:
       - The policy document, JSON text or a dictionary.
       - Required with O(state=present).
     type: json
+  keep_resources_of:
+    description:
+      - Statements of O(policy), by C(Sid), where the resources the current policy grants are kept beside the ones
+        O(policy) names; a statement of these that O(policy) lacks is kept whole. For resources the caller does not
+        know in this run, so that the run does not take away what the policy grants.
+      - Other statements are exactly as O(policy) gives them.
+    type: list
+    elements: str
+    default: []
   state:
     description: V(present) creates or updates the policy and the role; V(absent) deletes them.
     type: str
@@ -176,6 +185,7 @@ def main():
         policy_name=dict(type="str", required=True),
         policy_description=dict(type="str"),
         policy=dict(type="json"),
+        keep_resources_of=dict(type="list", elements="str", default=[]),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         **accounts_argument_spec(workers=True)
     )
@@ -195,7 +205,8 @@ def main():
 
     wanted = WantedRole(params["role_name"], params["policy_name"],
                         assume_role_policy_document=params["assume_role_policy_document"], policy=params["policy"],
-                        role_description=params["role_description"], policy_description=params["policy_description"])
+                        role_description=params["role_description"], policy_description=params["policy_description"],
+                        keep_resources_of=params["keep_resources_of"])
     outcome = converge_accounts(
         AccountSessions.for_module(module),
         params["accounts"],

@@ -288,3 +288,67 @@ def test_the_role_arns_partition_names_the_policy():
                                                    "role_arn": "arn:aws-us-gov:iam::{0}:role/R".format(MEMBER)}],
                                   check_mode=True)
     assert outcome["roles"][0]["policy_arn"] == arn
+
+
+MAIN_WANTED = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["*"]},
+    {"Sid": "SNSSubscription", "Effect": "Allow", "Action": ["sns:Subscribe"],
+     "Resource": ["arn:aws:sns:us-east-1:111111111111:guardduty-s3-radiantsecurity"]}]}
+MAIN_CURRENT = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["*", "arn:aws:s3:::extra"]},
+    {"Sid": "SNSSubscription", "Effect": "Allow", "Action": ["sns:Subscribe"],
+     "Resource": "arn:aws:sns:us-east-1:111111111111:cloudtrail-radiantsecurity"},
+    {"Sid": "KMSDecrypt", "Effect": "Allow", "Action": ["kms:Decrypt"],
+     "Resource": ["arn:aws:kms:us-east-1:111111111111:key/1"]}]}
+
+
+def test_kept_statements_keep_the_current_resources_and_add_the_wanted_ones():
+    merged = irp.keep_current_resources(MAIN_CURRENT, MAIN_WANTED, ["SNSSubscription", "KMSDecrypt"])
+    by_sid = {statement["Sid"]: statement for statement in merged["Statement"]}
+    assert by_sid["SNSSubscription"]["Resource"] == [
+        "arn:aws:sns:us-east-1:111111111111:guardduty-s3-radiantsecurity",
+        "arn:aws:sns:us-east-1:111111111111:cloudtrail-radiantsecurity"]
+    # A kept statement the wanted policy lacks stays whole; a statement not named is exactly as wanted.
+    assert by_sid["KMSDecrypt"] == MAIN_CURRENT["Statement"][2]
+    assert by_sid["Read"] == MAIN_WANTED["Statement"][0]
+    assert len(MAIN_WANTED["Statement"]) == 2  # the wanted document itself is left alone
+
+
+def test_nothing_kept_or_nothing_current_is_the_wanted_policy_itself():
+    assert irp.keep_current_resources(MAIN_CURRENT, MAIN_WANTED, []) is MAIN_WANTED
+    assert irp.keep_current_resources(None, MAIN_WANTED, ["KMSDecrypt"]) is MAIN_WANTED
+    assert irp.keep_current_resources({"Statement": []}, MAIN_WANTED, ["KMSDecrypt"]) is MAIN_WANTED
+
+
+def test_a_run_that_does_not_know_the_trails_topic_and_key_does_not_take_them_away():
+    """--tags radiant_iam alone: the kept statements already grant more than this run names; nothing is written."""
+    wanted = irp.WantedRole(ROLE, POLICY, assume_role_policy_document=json.dumps(TRUST), policy=MAIN_WANTED,
+                            role_description="Read-only API access", policy_description="Read-only API access",
+                            keep_resources_of=["SNSSubscription", "KMSDecrypt"])
+    current = {"Version": "2012-10-17", "Statement": [MAIN_WANTED["Statement"][0], {
+        "Sid": "SNSSubscription", "Effect": "Allow", "Action": ["sns:Subscribe"],
+        "Resource": ["arn:aws:sns:us-east-1:111111111111:guardduty-s3-radiantsecurity",
+                     "arn:aws:sns:us-east-1:111111111111:cloudtrail-radiantsecurity"]}, MAIN_CURRENT["Statement"][2]]}
+    iam = Iam().policy(MEMBER, current).role(MEMBER, TRUST, attached=[policy_arn(MEMBER)])
+    outcome, _sessions = converge({MEMBER: iam}, [{"account_id": MEMBER, "role_arn": role_arn(MEMBER)}], wanted=wanted)
+    assert outcome["changed"] is False and outcome["roles"][0]["differences"] == []
+
+
+def test_a_kept_statement_still_gains_what_this_run_names():
+    wanted = irp.WantedRole(ROLE, POLICY, assume_role_policy_document=json.dumps(TRUST), policy=MAIN_WANTED,
+                            role_description="Read-only API access", policy_description="Read-only API access",
+                            keep_resources_of=["SNSSubscription"])
+    current = {"Version": "2012-10-17", "Statement": [MAIN_WANTED["Statement"][0], MAIN_CURRENT["Statement"][1]]}
+    expected = irp.keep_current_resources(current, MAIN_WANTED, ["SNSSubscription"])
+    arn = policy_arn(MEMBER)
+    iam = Iam().policy(MEMBER, current)
+    iam.answer("create_policy_version", {"PolicyVersion": {"VersionId": "v2", "IsDefaultVersion": True}},
+               {"PolicyArn": arn, "PolicyDocument": json.dumps(expected), "SetAsDefault": True})
+    iam.answer("delete_policy_version", {}, {"PolicyArn": arn, "VersionId": "v1"})
+    iam.role(MEMBER, TRUST, attached=[arn])
+    outcome, _sessions = converge({MEMBER: iam}, [{"account_id": MEMBER, "role_arn": role_arn(MEMBER)}], wanted=wanted)
+    assert [d["field"] for d in outcome["roles"][0]["differences"]] == ["document"]
+    assert outcome["diff"]["after"][MEMBER]["policy"]["document"] == expected
+    assert set(expected["Statement"][1]["Resource"]) == {
+        "arn:aws:sns:us-east-1:111111111111:guardduty-s3-radiantsecurity",
+        "arn:aws:sns:us-east-1:111111111111:cloudtrail-radiantsecurity"}
