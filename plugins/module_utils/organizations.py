@@ -86,6 +86,7 @@ def account_record(account, ou_id, ou_path):
         "name": account.get("Name"),
         "email": account.get("Email"),
         "status": status,
+        "state": account.get("State"),
         "joined_method": account.get("JoinedMethod"),
         "joined_timestamp": str(account["JoinedTimestamp"]) if account.get("JoinedTimestamp") else None,
         "ou_id": ou_id,

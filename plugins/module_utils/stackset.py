@@ -30,6 +30,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
     error_message,
     paginate,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import walk_tree
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
     WaitTimeout,
     diff_of,
@@ -209,25 +210,33 @@ def create_stack_set_request(name, desired):
 
 
 def account_state(account):
-    return account.get("State") or account.get("Status") or ""
+    """An account's state from Organizations' record, or this collection's (organizations.account_record)."""
+    return account.get("State") or account.get("state") or account.get("Status") or account.get("status") or ""
 
 
 def accounts_under(organizations_client, ou_ids):
-    """Every account beneath the given roots/OUs, nested OUs included: {account id: state}."""
+    """Every account beneath the given roots/OUs, nested OUs included: {account id: state}.
+
+    Each root or OU is read with organizations.walk_tree (the tree level by level, the OUs of a level at once),
+    roots first; an OU beneath one already read is not read again."""
     accounts = {}
-    visited = set()
-    pending = list(ou_ids)
-    while pending:
-        parent = pending.pop()
-        if parent in visited:
+    walked = set()
+    for ou_id in sorted(set(ou_ids), key=lambda target: (not target.startswith("r-"), ou_ids.index(target))):
+        if ou_id in walked:
             continue
-        visited.add(parent)
-        for account in paginate(organizations_client, "list_accounts_for_parent", "Accounts", ParentId=parent):
-            accounts[account["Id"]] = account_state(account)
-        children = paginate(organizations_client, "list_organizational_units_for_parent", "OrganizationalUnits",
-                            ParentId=parent)
-        pending.extend(ou["Id"] for ou in children)
+        ous, found = walk_tree(organizations_client, ou_id)
+        walked.update([ou_id] + [ou["id"] for ou in ous])
+        for account in found:
+            accounts[account["id"]] = account_state(account)
     return accounts
+
+
+def accounts_known_under(organization, ou_ids):
+    """accounts_under from an organization already read (organizations_info's result: ``root_id`` and each
+    account's ``ou_ids``, the OUs from the root down), without a call."""
+    targets = set(ou_ids)
+    return dict((account["id"], account_state(account)) for account in organization["accounts"]
+                if targets.intersection([organization["root_id"]] + list(account.get("ou_ids") or [])))
 
 
 def organization_root_id(organizations_client):
@@ -592,15 +601,23 @@ class StackSetManager:
         regions = self.params["regions"]
         if targets is None or regions is None:
             return plan
-        organizations = aws_client(self.module, "organizations")
-        try:
-            ou_ids = targets["organizational_unit_ids"] or []
+        known = self.params["organization"]
+        ou_ids = targets["organizational_unit_ids"] or []
+        if known:  # read earlier in the run (organizations_info): no Organizations call here
             if targets["whole_organization"]:
-                ou_ids = [organization_root_id(organizations)]
-            under = accounts_under(organizations, ou_ids)
-            management = management_account_id(organizations)
-        except AWS_ERRORS as e:
-            self.module.fail_json_aws(e, msg="Failed to read the organization's accounts for the deployment targets")
+                ou_ids = [known["root_id"]]
+            under = accounts_known_under(known, ou_ids)
+            management = known["organization"]["management_account_id"]
+        else:
+            organizations = aws_client(self.module, "organizations")
+            try:
+                if targets["whole_organization"]:
+                    ou_ids = [organization_root_id(organizations)]
+                under = accounts_under(organizations, ou_ids)
+                management = management_account_id(organizations)
+            except AWS_ERRORS as e:
+                self.module.fail_json_aws(
+                    e, msg="Failed to read the organization's accounts for the deployment targets")
         deployable, targeted = target_accounts(
             under, targets["account_filter_type"], targets["accounts"], management
         )
@@ -854,6 +871,7 @@ def stackset_argument_spec():
             ],
         ),
         regions=dict(type="list", elements="str"),
+        organization=dict(type="dict"),
         purge_instances=dict(type="bool", default=True),
         retain_stacks=dict(type="bool", default=False),
         operation_preferences=dict(

@@ -14,8 +14,8 @@ description:
   - M(community.aws.cloudformation_stack_set) only handles self-managed permissions; this module deploys
     through AWS Organizations (organizational units or the whole organization), with auto-deployment and
     call-as-delegated-administrator.
-  - The accounts a target reaches are read from Organizations (every account beneath an OU, nested OUs
-    included), as StackSets expands them. StackSets never deploys to the management account, and suspended
+  - The accounts a target reaches are read from Organizations, or taken from O(organization) (every account beneath
+    an OU, nested OUs included), as StackSets expands them. StackSets never deploys to the management account, and suspended
     accounts are neither deployed to nor purged.
   - The stack set is updated (one operation updating every instance) only when a managed property differs.
     Exactly the missing accounts and regions get instances; instances outside the targets are deleted when
@@ -84,6 +84,13 @@ options:
         choices: [NONE, INTERSECTION, DIFFERENCE]
         default: NONE
   regions: {description: Regions of the stack instances., type: list, elements: str}
+  organization:
+    description:
+      - The organization as M(radiant.aws_onboarding.organizations_info) returns it, read earlier in the same run
+        (its C(root_id), C(organization.management_account_id) and C(accounts), each with C(ou_ids)).
+      - With it, the accounts O(deployment_targets) reach are taken from it and the module makes no Organizations
+        call; without it, the module walks the organization's tree itself.
+    type: dict
   purge_instances:
     description: Delete stack instances outside O(deployment_targets) times O(regions).
     type: bool

@@ -134,6 +134,12 @@ accounts:
       description: V(ACTIVE), V(SUSPENDED) or V(PENDING_CLOSURE).
       type: str
       sample: ACTIVE
+    state:
+      description:
+        - The account's C(State) as Organizations reports it (V(ACTIVE), V(SUSPENDED), V(PENDING_ACTIVATION),
+          V(PENDING_CLOSURE), V(CLOSED)), which AWS introduced to replace C(Status); null where it does not.
+      type: str
+      sample: ACTIVE
     joined_method:
       description: V(INVITED) or V(CREATED).
       type: str

@@ -29,7 +29,7 @@ class FakeOrganizations:
 
     def list_organizational_units_for_parent(self, ParentId):
         self.calls.append(("list_organizational_units_for_parent", ParentId))
-        return {"OrganizationalUnits": [{"Id": o} for o in self.children[ParentId]]}
+        return {"OrganizationalUnits": [{"Id": o, "Name": o} for o in self.children[ParentId]]}
 
     def list_roots(self):
         self.calls.append(("list_roots", None))
@@ -61,6 +61,17 @@ def test_the_root_id_is_the_whole_organization():
 def test_state_is_preferred_over_the_deprecated_status():
     assert ss.account_state({"State": "SUSPENDED", "Status": "ACTIVE"}) == "SUSPENDED"
     assert ss.account_state({"Status": "ACTIVE"}) == "ACTIVE"
+    # The same from this collection's own record of an account (organizations.account_record).
+    assert ss.account_state({"state": "SUSPENDED", "status": "ACTIVE"}) == "SUSPENDED"
+    assert ss.account_state({"state": None, "status": "ACTIVE"}) == "ACTIVE"
+
+
+def test_an_ou_given_before_its_root_is_not_read_twice():
+    org = FakeOrganizations()
+    accounts = ss.accounts_under(org, ["ou-a1", "r-root"])
+    assert len(accounts) == 6
+    walked = [parent for operation, parent in org.calls if operation == "list_accounts_for_parent"]
+    assert sorted(walked) == sorted(set(walked))
 
 
 UNDER_ROOT = {

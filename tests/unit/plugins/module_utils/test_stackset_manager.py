@@ -164,3 +164,43 @@ def test_trusted_access_off_is_explained(aws_module):
         with pytest.raises(module.Failed) as failed:
             ss.run_stackset_module(module)
     assert failed.value.result["msg"].startswith("Failed to create stack set {0}: Trusted access".format(NAME))
+
+
+# The organization as organizations_info returns it: the run's one read, handed to the module.
+KNOWN_ORGANIZATION = {
+    "root_id": "r-root",
+    "organization": {"id": "o-abc", "management_account_id": MANAGEMENT},
+    "accounts": [
+        {"id": MANAGEMENT, "status": "ACTIVE", "state": "ACTIVE", "ou_ids": []},
+        {"id": MEMBERS[0], "status": "ACTIVE", "state": None, "ou_ids": ["ou-a"]},
+        {"id": MEMBERS[1], "status": "ACTIVE", "state": "ACTIVE", "ou_ids": ["ou-a", "ou-a1"]},
+        {"id": "333333333333", "status": "SUSPENDED", "state": "SUSPENDED", "ou_ids": ["ou-a"]},
+        {"id": "444444444444", "status": "ACTIVE", "state": "ACTIVE", "ou_ids": ["ou-b"]},
+    ],
+}
+
+
+def test_accounts_known_under_an_ou_include_nested_ous_and_the_root_reaches_all():
+    assert ss.accounts_known_under(KNOWN_ORGANIZATION, ["ou-a"]) == {
+        MEMBERS[0]: "ACTIVE", MEMBERS[1]: "ACTIVE", "333333333333": "SUSPENDED"}
+    assert ss.accounts_known_under(KNOWN_ORGANIZATION, ["ou-a1"]) == {MEMBERS[1]: "ACTIVE"}
+    assert len(ss.accounts_known_under(KNOWN_ORGANIZATION, ["r-root"])) == 5
+
+
+def test_an_organization_read_earlier_spares_every_organizations_call(aws_module):
+    """The same converged stack set as above, with the organization given: only CloudFormation is asked."""
+    module = module_for(aws_module, organization=KNOWN_ORGANIZATION)
+    for cloudformation, _organizations in run(module):
+        expect_stack_set(cloudformation, stack_set(), [instance(a) for a in MEMBERS])
+        result = ss.run_stackset_module(module)
+    assert result["changed"] is False and result["operations"] == []
+
+
+def test_an_organization_read_earlier_still_finds_the_missing_instance(aws_module):
+    module = module_for(aws_module, check_mode=True, organization=KNOWN_ORGANIZATION)
+    for cloudformation, _organizations in run(module):
+        expect_stack_set(cloudformation, stack_set(), [instance(MEMBERS[0])])
+        result = ss.run_stackset_module(module)
+    assert result["changed"] is True
+    assert [(i["account"], i["status"]) for i in result["instances"]] == [
+        (MEMBERS[0], "CURRENT"), (MEMBERS[1], "PENDING")]
