@@ -25,8 +25,8 @@ import threading
 try:
     import boto3
     import botocore.config
-    from botocore.utils import parse_timestamp as botocore_parse_timestamp
     from botocore.exceptions import BotoCoreError, ClientError, NoRegionError
+    from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
     # What a botocore call raises: AWS's answer, or botocore's own (endpoint, credentials, validation).
     AWS_ERRORS = (BotoCoreError, ClientError)

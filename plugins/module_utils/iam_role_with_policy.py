@@ -120,7 +120,8 @@ def keep_current_resources(current, wanted, sids):
             statement["Resource"] = resources
         elif sid in current_by_sid:
             present.add(sid)
-    statements.extend(copy.deepcopy(current_by_sid[sid]) for sid in sids if sid in current_by_sid and sid not in present)
+    statements.extend(copy.deepcopy(current_by_sid[sid]) for sid in sids
+                      if sid in current_by_sid and sid not in present)
     return merged
 
 

@@ -30,13 +30,13 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
     error_message,
     paginate,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import walk_tree
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
     WaitTimeout,
     diff_of,
     wait_argument_spec,
     wait_for,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import walk_tree
 
 OPERATION_FINAL_STATES = ("SUCCEEDED", "FAILED", "STOPPED")
 # One operation at a time per stack set (OperationInProgressException otherwise), ours or an

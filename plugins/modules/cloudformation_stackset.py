@@ -15,8 +15,8 @@ description:
     through AWS Organizations (organizational units or the whole organization), with auto-deployment and
     call-as-delegated-administrator.
   - The accounts a target reaches are read from Organizations, or taken from O(organization) (every account beneath
-    an OU, nested OUs included), as StackSets expands them. StackSets never deploys to the management account, and suspended
-    accounts are neither deployed to nor purged.
+    an OU, nested OUs included), as StackSets expands them. StackSets never deploys to the management account, and
+    suspended accounts are neither deployed to nor purged.
   - The stack set is updated (one operation updating every instance) only when a managed property differs.
     Exactly the missing accounts and regions get instances; instances outside the targets are deleted when
     O(purge_instances=true); wanted instances left C(OUTDATED) by a failed operation are deployed again.
