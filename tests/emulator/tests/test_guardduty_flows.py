@@ -344,8 +344,9 @@ def test_invitation_flow_per_region_created_invited_enabled(aws, sample_org):
     assert admin_east.list_members(DetectorId=east_admin_detector, OnlyAssociated="false")["Members"] == []
 
 
-def test_an_enabled_member_keeps_its_detector_until_it_leaves_and_then_shows_resigned(aws, sample_org):
-    """What the administrator's "Enabled" promises (the onboarding skips such members' own reads)."""
+def invite_outside_account(aws, sample_org):
+    """The log account delegated, the first outside account created as its member and invited:
+    (administrator id, outside account, administrator's client, its detector id)."""
     admin = sample_org["log_account"]["id"]
     outside = sample_org["outside"][0]
     client, detector_id = delegate_admin(aws, admin)
@@ -353,6 +354,12 @@ def test_an_enabled_member_keeps_its_detector_until_it_leaves_and_then_shows_res
         DetectorId=detector_id, AccountDetails=[{"AccountId": outside["id"], "Email": outside["email"]}]
     )
     client.invite_members(DetectorId=detector_id, AccountIds=[outside["id"]])
+    return admin, outside, client, detector_id
+
+
+def test_an_enabled_member_keeps_its_detector_until_it_leaves_and_then_shows_resigned(aws, sample_org):
+    """What the administrator's "Enabled" promises (the onboarding skips such members' own reads)."""
+    admin, outside, client, detector_id = invite_outside_account(aws, sample_org)
     member_client = aws("guardduty", account=outside["id"])
     member_detector = member_client.create_detector(Enable=True)["DetectorId"]
     [invitation] = member_client.list_invitations()["Invitations"]
@@ -402,13 +409,7 @@ def test_a_master_with_members_cannot_become_a_member(aws, sample_org):
 
 
 def test_decline_and_delete_invitations(aws, sample_org):
-    admin = sample_org["log_account"]["id"]
-    outside = sample_org["outside"][0]
-    client, detector_id = delegate_admin(aws, admin)
-    client.create_members(
-        DetectorId=detector_id, AccountDetails=[{"AccountId": outside["id"], "Email": outside["email"]}]
-    )
-    client.invite_members(DetectorId=detector_id, AccountIds=[outside["id"]])
+    admin, outside, client, detector_id = invite_outside_account(aws, sample_org)
     invitee = aws("guardduty", account=outside["id"])
     assert invitee.decline_invitations(AccountIds=[admin])["UnprocessedAccounts"] == []
     [member] = client.get_members(DetectorId=detector_id, AccountIds=[outside["id"]])["Members"]
