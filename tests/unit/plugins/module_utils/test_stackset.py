@@ -67,7 +67,6 @@ def test_state_is_preferred_over_the_deprecated_status():
     assert ss.account_state({"state": None, "status": "ACTIVE"}) == "ACTIVE"
 
 
-
 UNDER_ROOT = {
     MANAGEMENT: "ACTIVE",
     "111111111111": "ACTIVE",
