@@ -251,12 +251,24 @@ def reset_state() -> None:
     reset_all()
 
 
+def _list_moto_modules_once() -> None:
+    """moto's dispatcher lists moto's package directory (a listdir and ~200 isdir calls) under its
+    lock on every request to learn whether a host names a service; the directory does not change
+    while the server runs, so list it once. Routing is unchanged; the listing took ~15% of the
+    emulator's CPU in a 1,000-member GuardDuty re-run."""
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+
+
 def build_app() -> EmulatorApp:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from .extensions import install_all
 
     install_all()
+    _list_moto_modules_once()
     return EmulatorApp(DomainDispatcherApplication(create_backend_app))
 
 

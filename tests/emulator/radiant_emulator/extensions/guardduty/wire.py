@@ -26,22 +26,44 @@ def http_status(operation: str) -> int:
 
 def body(operation: str, result: dict) -> str:
     shape = output_shape(operation)
-    return json.dumps(_value(shape, result) if shape is not None else {})
+    if shape is None:
+        return json.dumps({})
+    convert = _converter(shape)
+    return json.dumps(convert(result) if convert is not None else result)
 
 
-def _value(shape, value):
+@functools.cache
+def _converter(shape):
+    """A function from a value of ``shape`` to its wire form, or None when the value is its own wire
+    form (strings, numbers, booleans, and lists and maps of them). Built once per shape: a
+    GetMemberDetectors page repeats the same shapes fifty times over."""
     kind = shape.type_name
     if kind == "structure":
-        members = shape.members
-        return {
-            members[name].serialization.get("name", name): _value(members[name], item)
-            for name, item in value.items()
-            if item is not None
-        }
+        return _structure_converter(shape)
     if kind == "list":
-        return [_value(shape.member, item) for item in value]
+        item = _converter(shape.member)
+        return None if item is None else (lambda value: [item(one) for one in value])
     if kind == "map":
-        return {key: _value(shape.value, item) for key, item in value.items()}
-    if kind == "timestamp" and isinstance(value, datetime.datetime):
-        return value.timestamp()
-    return value
+        item = _converter(shape.value)
+        return None if item is None else (lambda value: {key: item(one) for key, one in value.items()})
+    if kind == "timestamp":
+        return lambda value: value.timestamp() if isinstance(value, datetime.datetime) else value
+    return None
+
+
+def _structure_converter(shape):
+    fields = {}  # member name -> (wire name, converter); filled on first use, so recursive shapes terminate
+
+    def convert(value):
+        if not fields:
+            fields.update((name, (member.serialization.get("name", name), _converter(member)))
+                          for name, member in shape.members.items())
+        out = {}
+        for name, item in value.items():
+            if item is None:
+                continue
+            wire_name, item_converter = fields[name]
+            out[wire_name] = item if item_converter is None else item_converter(item)
+        return out
+
+    return convert
