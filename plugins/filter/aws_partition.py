@@ -30,6 +30,11 @@ def arn_partition(arn_text):
     return aws_calls.partition_of_arn(arn_text)
 
 
+def region_partition(region):
+    """The partition of a Region name, e.g. of the Region the controller's global calls go to."""
+    return aws_calls.partition_for_region(region)
+
+
 @_filter_errors
 def service_principal(service, partition):
     return aws_calls.service_principal(service, partition)
@@ -37,4 +42,5 @@ def service_principal(service, partition):
 
 class FilterModule(object):
     def filters(self):
-        return {"arn": arn, "arn_partition": arn_partition, "service_principal": service_principal}
+        return {"arn": arn, "arn_partition": arn_partition, "region_partition": region_partition,
+                "service_principal": service_principal}

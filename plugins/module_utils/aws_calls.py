@@ -212,9 +212,10 @@ def paginate(client, operation, result_key, **params):
 # (AWS General Reference, "Amazon Resource Names (ARNs)"; docs.amazonaws.cn, "ARNs for Amazon
 # Web Services in China": arn:aws-cn). Roles and resource policies trust only principals of
 # their own partition, so the partition comes from the caller's identity, never a constant.
-PARTITIONS = ("aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b")
+PARTITIONS = ("aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 # Region name prefixes of the partitions other than aws (botocore's endpoints.json, regionRegex).
-_REGION_PREFIXES = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"), ("us-isob-", "aws-iso-b"), ("us-iso-", "aws-iso"))
+_REGION_PREFIXES = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"), ("us-isob-", "aws-iso-b"), ("us-iso-", "aws-iso"),
+                    ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"), ("eusc-", "aws-eusc"))
 
 
 def partition_for_region(region):

@@ -30,6 +30,13 @@ options:
     type: list
     elements: str
     default: []
+  list_regions:
+    description:
+      - Whether to list Regions at all. V(false) only identifies the caller and, with O(accounts), proves each
+        role can be assumed (preflight without its Region checks, which need C(account:ListRegions)).
+      - O(account_ids) needs V(true).
+    type: bool
+    default: true
   max_concurrency:
     description:
       - How many O(account_ids) are asked at once. Throttling (C(TooManyRequestsException)) is retried with
@@ -70,20 +77,26 @@ account_id:
   returned: always
   type: str
   sample: '123456789012'
+caller_arn:
+  description: The calling identity's ARN (STS C(GetCallerIdentity)), which names its partition.
+  returned: always
+  type: str
+  sample: arn:aws:sts::123456789012:assumed-role/Admin/session
 regions:
-  description: The calling account's Regions and their opt-in status (only without O(account_ids)).
+  description: The calling account's Regions and their opt-in status (empty when O(list_regions=false)).
   returned: always
   type: dict
   sample: {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "DISABLED"}
 enabled_regions:
-  description: The calling account's usable Regions (C(ENABLED_BY_DEFAULT) or C(ENABLED)), sorted.
+  description: The calling account's usable Regions (C(ENABLED_BY_DEFAULT) or C(ENABLED)), sorted (empty when
+    O(list_regions=false)).
   returned: always
   type: list
   elements: str
   sample: ["us-east-1", "us-west-2"]
 accounts:
   description: For each of O(account_ids) and each reachable account of O(accounts), its Regions and their opt-in
-    status.
+    status (an empty dict for each reachable account of O(accounts) when O(list_regions=false)).
   returned: always
   type: dict
   sample: {"111122223333": {"us-east-1": "ENABLED_BY_DEFAULT", "af-south-1": "ENABLED"}}
@@ -138,6 +151,8 @@ def describe_in_own_sessions(module, accounts):
             credentials = sessions.credentials(account_id, account.get("role_arn"))
         except AccountAccessError as e:
             return account_id, None, e.reason
+        if not module.params["list_regions"]:
+            return account_id, {}, None
         try:
             return account_id, list_region_statuses(sessions.client("account", credentials, module.region)), None
         except AWS_ERRORS as e:
@@ -156,21 +171,28 @@ def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
             account_ids=dict(type="list", elements="str", default=[]),
+            list_regions=dict(type="bool", default=True),
             max_concurrency=dict(type="int", default=8),
             **accounts_argument_spec()
         ),
         supports_check_mode=True,
     )
+    if module.params["account_ids"] and not module.params["list_regions"]:
+        module.fail_json(msg="account_ids: listing member accounts' Regions needs list_regions=true")
     account = aws_client(module, "account")
     sts = aws_client(module, "sts")
     try:
-        caller = sts.get_caller_identity(aws_retry=True)["Account"]
+        identity = sts.get_caller_identity(aws_retry=True)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         module.fail_json_aws(error, msg="Unable to identify the calling account")
+    caller = identity["Account"]
+    own = {}
     try:
-        own = list_region_statuses(account)
+        if module.params["list_regions"]:
+            own = list_region_statuses(account)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
-        module.fail_json_aws(error, msg="Unable to list the Regions of account {0}".format(caller))
+        module.fail_json_aws(error, msg="Unable to list the Regions of account {0}".format(caller),
+                             account_id=caller, caller_arn=identity["Arn"])
     members = [account_id for account_id in module.params["account_ids"] if account_id != caller]
     accounts = dict((account_id, own) for account_id in module.params["account_ids"] if account_id == caller)
 
@@ -197,6 +219,7 @@ def main():
     result = dict(
         changed=False,
         account_id=caller,
+        caller_arn=identity["Arn"],
         regions=own,
         enabled_regions=sorted(name for name, status in own.items() if status in REGION_USABLE_STATUSES),
         accounts=accounts,

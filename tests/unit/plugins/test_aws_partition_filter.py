@@ -1,4 +1,4 @@
-"""The arn, arn_partition and service_principal filters the roles build every ARN with."""
+"""The arn, arn_partition, region_partition and service_principal filters the roles build every ARN with."""
 
 import pytest
 from ansible.errors import AnsibleFilterError
@@ -24,6 +24,13 @@ def test_one_arn_or_one_per_account(partition):
 @pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
 def test_the_partition_of_the_callers_arn(partition):
     assert FILTERS["arn_partition"]("arn:{0}:sts::111122223333:assumed-role/ops/me".format(partition)) == partition
+
+
+@pytest.mark.parametrize("region, partition", [
+    ("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn"),
+])
+def test_the_partition_of_the_controllers_region(region, partition):
+    assert FILTERS["region_partition"](region) == partition
 
 
 def test_bad_input_is_a_filter_error_that_names_the_filter():

@@ -143,6 +143,16 @@ def test_partition_for_region(region, partition):
     assert aws_calls.partition_for_region(region) == partition
 
 
+def test_every_region_botocore_knows_is_in_its_own_partition():
+    from botocore.loaders import create_loader
+
+    wrong = dict((region, (aws_calls.partition_for_region(region), partition["partition"]))
+                 for partition in create_loader().load_data("endpoints")["partitions"]
+                 for region in partition["regions"]
+                 if aws_calls.partition_for_region(region) != partition["partition"])
+    assert wrong == {}
+
+
 @pytest.mark.parametrize("partition", ["aws", "aws-us-gov", "aws-cn"])
 def test_the_callers_partition_comes_from_its_sts_arn(partition):
     client = _client("sts")
