@@ -416,6 +416,7 @@ def run_members(module, client, region, features, params=None):
         members=members,
         pending=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == "Invited"),
         features_pending=features_pending,
+        not_enabled=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") != ENABLED),
         associating=sorted(a for a in manager.associating if final.get(a, {}).get("RelationshipStatus") != ENABLED),
         unprocessed_accounts=manager.unprocessed,
         **manager.progress()

@@ -166,6 +166,15 @@ features_updated:
 features_pending:
   {description: "Listed accounts whose protection plans could not be managed because they are not Enabled members.",
    returned: when O(regions) is not given, type: list, elements: str, sample: []}
+not_enabled:
+  description:
+    - Listed accounts that are not C(Enabled) members after this run (not yet accepted, still associating, or
+      missing), whether or not protection plans are managed.
+    - Short where every member has joined, so a playbook can act on it without reading RV(members).
+  returned: when O(regions) is not given
+  type: list
+  elements: str
+  sample: ["999988887777"]
 associating:
   description:
     - Organization accounts that organization auto-enable was still associating when the wait ended (GuardDuty

@@ -164,8 +164,8 @@ regions:
       C(created), C(detector_id), C(detector)); C(delegated_administrator) as
       radiant.aws_onboarding.guardduty_organization_admin's; C(organization_configuration) as
       radiant.aws_onboarding.guardduty_organization_configuration's; C(members) as
-      radiant.aws_onboarding.guardduty_members' (C(members), C(pending), C(features_pending), C(associating) and
-      the others).
+      radiant.aws_onboarding.guardduty_members' (C(members), C(pending), C(features_pending), C(not_enabled),
+      C(associating) and the others).
   returned: always
   type: dict
   sample:
@@ -177,7 +177,7 @@ regions:
       delegated_administrator: {"changed": false, "admin_account_id": "111122223333", "admin_status": "ENABLED"}
       administrator_detector: {"changed": false, "created": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0"}
       organization_configuration: {"changed": false, "detector_id": "12abc34d567e8fa901bc2d34e56789f0"}
-      members: {"changed": false, "pending": [], "features_pending": []}
+      members: {"changed": false, "pending": [], "features_pending": [], "not_enabled": []}
 errors:
   description: One line per Region that failed, starting with the Region and naming the step and its account.
   returned: always
