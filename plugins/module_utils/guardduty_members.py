@@ -407,13 +407,15 @@ def run_members(module, client, region, features, params=None):
         manager.done["invited"] = list(plan["invite"] + plan["recreate"])
         manager.done["removed"] = list(plan["remove"])
 
-    members = [member_result(final[a]) for a in sorted(desired) if a in final]
+    # One record per member unless the caller needs only the summary (guardduty_organization's
+    # member_details=false: 17 Regions of 1,000 records were 4.5 MB to return, parse and template).
+    members = ([member_result(final[a]) for a in sorted(desired) if a in final]
+               if params.get("member_details", True) else None)
     after = {account_id: final[account_id]["RelationshipStatus"] for account_id in before.keys() | desired.keys()
              if account_id in final}
     result = dict(
         changed=changed,
         detector_id=detector_id,
-        members=members,
         pending=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") == "Invited"),
         features_pending=features_pending,
         not_enabled=sorted(a for a in desired if final.get(a, {}).get("RelationshipStatus") != ENABLED),
@@ -421,6 +423,8 @@ def run_members(module, client, region, features, params=None):
         unprocessed_accounts=manager.unprocessed,
         **manager.progress()
     )
+    if members is not None:
+        result["members"] = members
     if module._diff:
         result["diff"] = diff_of(
             {"relationship_status": before, "member_features": feature_before},

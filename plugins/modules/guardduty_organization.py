@@ -119,6 +119,14 @@ options:
       email: {description: "The account's root user email address.", type: str}
       invite: {description: V(true) for an account outside the organization., type: bool, default: false}
   invitation_message: {description: Message sent with invitations., type: str}
+  member_details:
+    description:
+      - Whether each Region's C(members) step returns C(members), one record per member.
+      - V(false) leaves the records out for organizations of thousands of accounts (1,000 members in 17 Regions
+        are megabytes to return and template); C(not_enabled), C(pending), C(features_pending) and, with
+        C(--diff), every member's relationship status still name the members.
+    type: bool
+    default: true
 notes:
   - Check mode makes no write call. While the delegation or the administrator's detector is still to be made, the
     steps that depend on them are reported as not ready (RV(regions) C(ready=false)), not read.
@@ -231,6 +239,7 @@ def argument_spec():
             invite=dict(type="bool", default=False),
         )),
         invitation_message=dict(type="str"),
+        member_details=dict(type="bool", default=True),
         **wait_argument_spec()
     )
 
@@ -244,7 +253,8 @@ def settings_from_params(params):
     # guardduty_members' options for the members step: add and invite, never remove.
     members_params = dict(accounts=params["members"], state="present", purge_members=False,
                           invitation_message=params["invitation_message"], disable_email_notification=False,
-                          purge_features=False, wait=params["wait"], wait_timeout=params["wait_timeout"])
+                          purge_features=False, wait=params["wait"], wait_timeout=params["wait_timeout"],
+                          member_details=params["member_details"])
     return OrganizationSettings(
         admin_account_id=str(params["administrator_account_id"]),
         management_features=management_features,
