@@ -39,12 +39,14 @@ options:
     default: true
   max_concurrency:
     description:
-      - How many O(account_ids) are asked at once. Throttling (C(TooManyRequestsException)) is retried with
-        jittered backoff.
+      - How many O(account_ids) are asked at once (every call goes to the caller's Account Management quota).
+        Throttling (C(TooManyRequestsException)) is retried with jittered backoff.
+      - The accounts of O(accounts), each asked in its own session, are bounded by O(max_workers) instead.
     type: int
     default: 8
 extends_documentation_fragment:
   - radiant.aws_onboarding.accounts
+  - radiant.aws_onboarding.accounts.max_workers
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -159,7 +161,8 @@ def describe_in_own_sessions(module, accounts):
             return account_id, None, "cannot list its Regions in its own session: {0}".format(e)
 
     statuses, unreachable = {}, {}
-    for account_id, found, error in run_concurrently(accounts, describe, module.params["max_concurrency"]):
+    # Each account answers in its own session, against its own quotas: O(max_workers), not O(max_concurrency).
+    for account_id, found, error in run_concurrently(accounts, describe, module.params["max_workers"]):
         if error:
             unreachable[account_id] = error
         else:
@@ -173,7 +176,7 @@ def main():
             account_ids=dict(type="list", elements="str", default=[]),
             list_regions=dict(type="bool", default=True),
             max_concurrency=dict(type="int", default=8),
-            **accounts_argument_spec()
+            **accounts_argument_spec(workers=True)
         ),
         supports_check_mode=True,
     )
