@@ -52,12 +52,16 @@ def _converter(shape):
 
 
 def _structure_converter(shape):
-    fields = {}  # member name -> (wire name, converter); filled on first use, so recursive shapes terminate
+    # member name -> (wire name, converter), built on first use (so recursive shapes terminate) and
+    # published whole: request threads never see a half-built table.
+    built = {}
 
     def convert(value):
-        if not fields:
-            fields.update((name, (member.serialization.get("name", name), _converter(member)))
+        fields = built.get("fields")
+        if fields is None:
+            fields = dict((name, (member.serialization.get("name", name), _converter(member)))
                           for name, member in shape.members.items())
+            built["fields"] = fields
         out = {}
         for name, item in value.items():
             if item is None:
