@@ -211,7 +211,8 @@ def paginate(client, operation, result_key, **params):
 # An account lives in one partition (aws, aws-us-gov, aws-cn, ...) and every ARN names it
 # (AWS General Reference, "Amazon Resource Names (ARNs)"; docs.amazonaws.cn, "ARNs for Amazon
 # Web Services in China": arn:aws-cn). Roles and resource policies trust only principals of
-# their own partition, so the partition comes from the caller's identity, never a constant.
+# their own partition, so the partition comes from the caller's Region (credentials work only in
+# their own partition's Regions; preflight checks it against the caller's ARN), never a constant.
 PARTITIONS = ("aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 # Region name prefixes of the partitions other than aws (botocore's endpoints.json, regionRegex).
 _REGION_PREFIXES = (("us-gov-", "aws-us-gov"), ("cn-", "aws-cn"), ("us-isob-", "aws-iso-b"), ("us-iso-", "aws-iso"),
