@@ -9,7 +9,7 @@ from collections import ChainMap
 from ansible.errors import AnsibleError, AnsibleUndefinedVariable
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import arns
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import inventory_validation as iv
 
 try:
@@ -17,11 +17,6 @@ try:
 except ImportError:  # before ansible-core 2.19, every string may be a template
     def trust_as_template(value):
         return value
-
-try:
-    from botocore.loaders import create_loader
-except ImportError:  # botocore is amazon.aws's requirement; without it Region names are checked by form only
-    create_loader = None
 
 # The collection's roles: the phases' defaults and argument specs are read from here.
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
@@ -212,7 +207,7 @@ class ActionModule(ActionBase):
             # The radiant role reads the caller's partition from STS, after these checks; until then the
             # phases' ARNs are evaluated in the partition of radiant_aws_region, which the credentials share.
             region = templar.template(context.get("radiant_aws_region") or "")
-            context.maps.insert(0, {"radiant_partition": aws_calls.partition_for_region(region)})
+            context.maps.insert(0, {"radiant_partition": arns.partition_for_region(region)})
 
         def values_of(name, role=None):
             if name not in context:
@@ -249,7 +244,9 @@ def _trusted(value):
 
 def known_regions():
     """{partition: [Region, ...]} from botocore's endpoint data, or None without botocore."""
-    if create_loader is None:
+    try:  # here, not at the top: this plugin loads in a task's worker, and the other checks need no botocore
+        from botocore.loaders import create_loader
+    except ImportError:  # botocore is amazon.aws's requirement; without it Region names are checked by form only
         return None
     partitions = create_loader().load_data("endpoints")["partitions"]
     return dict((partition["partition"], sorted(partition["regions"])) for partition in partitions)

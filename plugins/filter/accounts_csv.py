@@ -60,7 +60,7 @@ _value:
 import csv
 import io
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import arns
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
     LOG_GROUP,
     MANAGEMENT_GROUP,
@@ -88,7 +88,7 @@ def accounts_csv(account_ids, hostvars, groups, organization_id="", management_a
     for account_id in (str(account) for account in account_ids or []):
         group, variables = known.get(account_id, ("", {}))
         inside = group in ORGANIZATION_GROUPS
-        arn = (aws_calls.arn(partition, "organizations", "", management_account_id,
+        arn = (arns.arn(partition, "organizations", "", management_account_id,
                              "account/{0}/{1}".format(organization_id, account_id))
                if inside and organization_id and management_account_id else "")
         state = (variables.get("aws_account_status") or "ACTIVE") if inside else ""

@@ -4,7 +4,7 @@
 """The accounts a batch module reaches through a role, from their inventory hosts: one definition every phase shares."""
 
 from ansible_collections.radiant.aws_onboarding.plugins.filter.account_hosts import account_hosts
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils import aws_calls
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils import arns
 
 DOCUMENTATION = r"""
 name: role_accounts
@@ -106,7 +106,7 @@ def role_accounts(hostvars, hosts, partition, role_name, excluded_account_ids=No
             continue
         own_role = hostvars[host].get("radiant_assume_role_name") if host else None
         role = "role/" + (own_role or role_name)
-        accounts.append({"account_id": account_id, "role_arn": aws_calls.arn(partition, "iam", "", account_id, role)})
+        accounts.append({"account_id": account_id, "role_arn": arns.arn(partition, "iam", "", account_id, role)})
     return accounts
 
 

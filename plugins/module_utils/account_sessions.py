@@ -20,9 +20,9 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls i
     SharedSession,
     aws_client,
     botocore_config,
-    error_message,
     retrying,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import error_message
 
 DEFAULT_SESSION_NAME = "radiant-onboarding"
 # Accounts (or account-Region pairs) worked on at once: enough to hide AWS's latency; more threads cost

@@ -24,14 +24,18 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_ses
     normalized_accounts,
     run_concurrently,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
-    AWS_ERRORS,
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import (
     arn,
-    aws_client,
-    error_code,
-    error_message,
     partition_for_region,
     service_principal,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
+    AWS_ERRORS,
+    aws_client,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import (
+    error_code,
+    error_message,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 

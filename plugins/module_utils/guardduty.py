@@ -19,14 +19,18 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import (
     arn,
+    partition_for_region,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
     aws_client,
     pages,
     paginate,
-    partition_for_region,
 )
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_message as aws_error_message
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import (
+    error_message as aws_error_message,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import WaitTimeout, diff_of, wait_for
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     features_for_diff,

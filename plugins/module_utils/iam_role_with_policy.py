@@ -21,14 +21,18 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_ses
     run_concurrently,
     sign_in_all,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import (
+    arn,
+    partition_of_arn,
+)
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
     AWS_ERRORS,
-    arn,
-    error_code,
-    error_message,
     pages,
     paginate,
-    partition_of_arn,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import (
+    error_code,
+    error_message,
 )
 
 # IAM's lists page with Marker in and Marker out (IsTruncated), not NextToken.

@@ -20,7 +20,8 @@ except ImportError:
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code, paginate
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import paginate
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import error_code
 
 # Parents read at the same time while walking the OU tree (Organizations throttles bursts;
 # aws_calls.paginate retries each page when it does).

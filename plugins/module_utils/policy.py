@@ -17,7 +17,8 @@ import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import arn, error_code
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import arn
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import error_code
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
     bucket_owner_params,
     is_owner_mismatch,

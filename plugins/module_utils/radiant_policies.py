@@ -10,7 +10,7 @@ recommends, the tighter form is used and the reason is given next to it.
 
 import copy
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import arn, service_principal
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import arn, service_principal
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
     KMS_KEY,
     POLICY_SIZE_LIMITS,

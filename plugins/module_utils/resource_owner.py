@@ -10,7 +10,7 @@ say whose). KMS keys and SNS topics say their account (DescribeKey's AWSAccountI
 GetTopicAttributes' Owner). Every check here is a read.
 """
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import error_code
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import error_code
 
 OWNED = "owned"
 MISSING = "missing"

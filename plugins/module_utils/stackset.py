@@ -26,9 +26,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import (
     AWS_ERRORS,
     aws_client,
+    paginate,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import (
     error_code,
     error_message,
-    paginate,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
     WaitTimeout,

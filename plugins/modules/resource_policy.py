@@ -176,7 +176,8 @@ except ImportError:
     pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client, partition_for_region
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import partition_for_region
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
     RESOURCE_TYPES,
