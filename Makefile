@@ -37,14 +37,15 @@ $(STAMP): requirements/runtime.txt requirements/test.txt requirements/constraint
 
 # The test suite's caches (tests/harness), each active only in a Python started with its variable set, which
 # scripts/integration.sh and scripts/molecule.sh do: zipimport's bytecode of the AnsiballZ payloads (zip_bytecode.py,
-# RADIANT_ZIP_BYTECODE_CACHE) and the payloads themselves, shared by every ansible-playbook (ansiballz_cache.py,
-# RADIANT_ANSIBALLZ_CACHE).
+# RADIANT_ZIP_BYTECODE_CACHE), the payloads themselves, shared by every ansible-playbook (ansiballz_cache.py,
+# RADIANT_ANSIBALLZ_CACHE), and module runs forked from a Python that has imported boto3 (module_forkserver.py,
+# RADIANT_MODULE_FORKSERVER).
 TEST_CACHES_PTH := $(VENV)/.test-caches-pth
 PURELIB = $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 
 $(TEST_CACHES_PTH): $(STAMP) Makefile
 	rm -f "$(PURELIB)/radiant-zip-bytecode.pth"
-	echo "import os, sys; e = os.environ; (e.get('RADIANT_ZIP_BYTECODE_CACHE') or e.get('RADIANT_ANSIBALLZ_CACHE')) and sys.path.append('$(CURDIR)/tests/harness'); e.get('RADIANT_ZIP_BYTECODE_CACHE') and __import__('zip_bytecode').install(e['RADIANT_ZIP_BYTECODE_CACHE']); e.get('RADIANT_ANSIBALLZ_CACHE') and __import__('ansiballz_cache').install(e['RADIANT_ANSIBALLZ_CACHE'])" \
+	echo "import os, sys; e = os.environ; (e.get('RADIANT_ZIP_BYTECODE_CACHE') or e.get('RADIANT_ANSIBALLZ_CACHE') or e.get('RADIANT_MODULE_FORKSERVER')) and sys.path.append('$(CURDIR)/tests/harness'); e.get('RADIANT_ZIP_BYTECODE_CACHE') and __import__('zip_bytecode').install(e['RADIANT_ZIP_BYTECODE_CACHE']); e.get('RADIANT_ANSIBALLZ_CACHE') and __import__('ansiballz_cache').install(e['RADIANT_ANSIBALLZ_CACHE']); e.get('RADIANT_MODULE_FORKSERVER') and __import__('module_forkserver').forward(e['RADIANT_MODULE_FORKSERVER'])" \
 	  >"$(PURELIB)/radiant-test-caches.pth"
 	touch $@
 

@@ -26,6 +26,7 @@ export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collecti
 # Module runs reuse the bytecode of the module_utils they import from their zip payloads
 # (tests/harness/zip_bytecode.py; RADIANT_ZIP_BYTECODE_CACHE= turns it off), and every ansible-playbook
 # reuses the payloads built from the same sources (tests/harness/ansiballz_cache.py; RADIANT_ANSIBALLZ_CACHE=).
+# Module runs fork from a Python that has imported boto3 (scripts/forkserver-env.sh; RADIANT_MODULE_FORKSERVER=).
 export RADIANT_ZIP_BYTECODE_CACHE=${RADIANT_ZIP_BYTECODE_CACHE-$ROOT/build/zip-bytecode}
 export RADIANT_ANSIBALLZ_CACHE=${RADIANT_ANSIBALLZ_CACHE-$ROOT/build/ansiballz}
 if [ ! -e "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/radiant/aws_onboarding" ]; then
@@ -119,6 +120,8 @@ EMULATOR_DIR=$WORK/emulator
 # shellcheck source=scripts/emulator-env.sh
 . scripts/emulator-env.sh
 echo "emulator: $EMULATOR_URL (log: $EMULATOR_DIR/emulator.log)"
+# shellcheck source=scripts/forkserver-env.sh
+. scripts/forkserver-env.sh
 
 cat >"$WORK/inventory" <<INVENTORY
 testhost ansible_connection=local ansible_python_interpreter=$(command -v python)

@@ -11,6 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$ROOT/build/collecti
 # Module runs reuse the bytecode of the module_utils they import from their zip payloads
 # (tests/harness/zip_bytecode.py; RADIANT_ZIP_BYTECODE_CACHE= turns it off), and every ansible-playbook
 # reuses the payloads built from the same sources (tests/harness/ansiballz_cache.py; RADIANT_ANSIBALLZ_CACHE=).
+# Module runs fork from a Python that has imported boto3 (scripts/forkserver-env.sh; RADIANT_MODULE_FORKSERVER=).
 export RADIANT_ZIP_BYTECODE_CACHE=${RADIANT_ZIP_BYTECODE_CACHE-$ROOT/build/zip-bytecode}
 export RADIANT_ANSIBALLZ_CACHE=${RADIANT_ANSIBALLZ_CACHE-$ROOT/build/ansiballz}
 SCENARIOS_DIR=extensions/molecule
@@ -65,6 +66,8 @@ fi
 EMULATOR_DIR=$WORK/emulator
 # shellcheck source=scripts/emulator-env.sh
 . scripts/emulator-env.sh
+# shellcheck source=scripts/forkserver-env.sh
+. scripts/forkserver-env.sh
 echo "emulator: $EMULATOR_URL (log: $EMULATOR_DIR/emulator.log)"
 cat >"$WORK/emulator_vars.yml" <<VARS
 aws_endpoint_url: $EMULATOR_URL
