@@ -89,7 +89,7 @@ def accounts_csv(account_ids, hostvars, groups, organization_id="", management_a
         group, variables = known.get(account_id, ("", {}))
         inside = group in ORGANIZATION_GROUPS
         arn = (arns.arn(partition, "organizations", "", management_account_id,
-                             "account/{0}/{1}".format(organization_id, account_id))
+                        "account/{0}/{1}".format(organization_id, account_id))
                if inside and organization_id and management_account_id else "")
         state = (variables.get("aws_account_status") or "ACTIVE") if inside else ""
         writer.writerow((account_id, arn, variables.get("aws_account_email") or "",

@@ -152,10 +152,10 @@ def serve(socket_path):
         while os.getppid() == parent:  # the shell that started it has ended: so does the server
             if not select.select([listener], [], [], 1.0)[0]:
                 continue
-            connection, _ = listener.accept()
+            connection = listener.accept()[0]
             with connection:
                 try:
-                    message, fds, _, _ = socket.recv_fds(connection, _HEADER.size + 65536, 3)
+                    message, fds = socket.recv_fds(connection, _HEADER.size + 65536, 3)[:2]
                     size = _HEADER.unpack(message[:_HEADER.size])[0]
                     request = message[_HEADER.size:]
                     while len(request) < size:
