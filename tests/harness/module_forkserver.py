@@ -10,7 +10,8 @@ module_utils and the collections' code still come from the module's own zip payl
 
 How a module run gets here: the test venv's ``radiant-test-caches.pth`` (Makefile) calls
 ``forward()`` in every Python started with RADIANT_MODULE_FORKSERVER set to the server's socket.
-``forward()`` returns at once unless the script is an AnsiballZ payload; it hands the process's
+``forward()`` returns at once unless the script is an AnsiballZ payload or one of the harness's own
+boto3 scripts (``HARNESS_SCRIPT_DIRS``, run by tasks as ``python SCRIPT``); it hands the process's
 stdin, stdout and stderr to the server (SCM_RIGHTS), waits for the child's exit code and exits
 with it. If the server cannot be reached or never starts the child, the Python goes on and runs
 the module itself. scripts/forkserver-env.sh starts a server for scripts/integration.sh and
@@ -31,8 +32,21 @@ _STARTED = b"S"
 _EXIT = struct.Struct("!i")
 
 
-def _is_ansiballz(argv):
-    return bool(argv) and os.path.basename(argv[0]).startswith("AnsiballZ_") and argv[0].endswith(".py")
+# The test harness's own boto3 scripts, which its tasks run as ``python SCRIPT``: they import boto3 first too.
+_REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+HARNESS_SCRIPT_DIRS = (
+    os.path.join(_REPOSITORY, "tests", "integration", "targets", "setup_emulator", "files"),
+    os.path.join(_REPOSITORY, "extensions", "molecule", "shared"),
+)
+
+
+def forwarded(argv):
+    """Whether ``python ARGV`` runs in the server: an AnsiballZ payload, or one of the harness's scripts."""
+    if not argv or not argv[0].endswith(".py"):
+        return False
+    if os.path.basename(argv[0]).startswith("AnsiballZ_"):
+        return True
+    return os.path.dirname(os.path.realpath(argv[0])) in HARNESS_SCRIPT_DIRS
 
 
 def _receive_exactly(connection, size):
@@ -46,8 +60,8 @@ def _receive_exactly(connection, size):
 
 
 def forward(socket_path):
-    """Run this process's AnsiballZ script in the server and exit with its code; else return."""
-    if not _is_ansiballz(sys.argv):
+    """Run this process's script in the server and exit with its code, if it is ``forwarded``; else return."""
+    if not forwarded(sys.argv):
         return
     try:
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

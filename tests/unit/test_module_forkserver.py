@@ -3,6 +3,7 @@ AnsiballZ script runs in a child of the server exactly as ``python SCRIPT ARGS``
 environment, working directory, umask, standard streams, exit code), and a Python that cannot reach
 the server runs the script itself."""
 
+import importlib.util
 import os
 import pathlib
 import subprocess
@@ -95,6 +96,20 @@ def test_a_script_that_is_not_a_module_payload_runs_in_its_own_python(server, tm
     result = _run(_probe(tmp_path, name="probe.py"), socket_path, tmp_path)
     assert result.returncode == 0
     assert _lines(result)["parent"] != str(process.pid)
+
+
+def test_the_harness_boto3_scripts_are_forwarded_and_nothing_else_is():
+    spec = importlib.util.spec_from_file_location("module_forkserver", HARNESS / "module_forkserver.py")
+    module_forkserver = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module_forkserver)
+    setup_files = HARNESS.parent / "integration" / "targets" / "setup_emulator" / "files"
+    molecule_shared = HARNESS.parents[1] / "extensions" / "molecule" / "shared"
+    assert module_forkserver.forwarded([str(setup_files / "boto3_call.py"), "s3", "list_buckets"])
+    assert module_forkserver.forwarded([str(molecule_shared / "radiant_world.py")])
+    assert module_forkserver.forwarded(["/tmp/ansible-tmp-1/AnsiballZ_ping.py"])
+    assert not module_forkserver.forwarded([str(HARNESS / "zip_bytecode.py")])
+    assert not module_forkserver.forwarded(["/usr/bin/ansible-playbook", "site.yml"])
+    assert not module_forkserver.forwarded(["-c"])
 
 
 def test_without_a_server_the_python_runs_the_module_itself(tmp_path):
