@@ -127,6 +127,15 @@ def read_organization(client, caller=None):
     }
 
 
+def organization_info(client, caller=None, service_access=False):
+    """organizations_info's answer: read_organization, and with ``service_access`` the principals with
+    trusted access (``enabled_service_principals``). Raises OrganizationsError."""
+    info = read_organization(client, caller)
+    if service_access:
+        info["enabled_service_principals"] = enabled_service_principals(client, caller)
+    return info
+
+
 def _read_parent(client, parent):
     """Accounts and child OUs of one parent: ``parent`` is (id, path, OU ids from the root)."""
     parent_id, parent_path, parent_ids = parent

@@ -19,6 +19,10 @@ description:
   - With O(accounts) (accounts outside the organization, which the management account cannot describe), each
     account is asked in its own role session, which also proves the role can be assumed. An account that cannot
     be reached is reported in RV(account_errors) and the module fails after every account was asked, naming each.
+  - With O(organization), the same run also reads the caller's organization as
+    M(radiant.aws_onboarding.organizations_info) does with
+    O(radiant.aws_onboarding.organizations_info#module:service_access=true) (RV(organization)): preflight
+    identifies the controller, lists Regions and walks Organizations in one module run.
   - Read-only; supports check mode.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
@@ -44,6 +48,14 @@ options:
       - The accounts of O(accounts), each asked in its own session, are bounded by O(max_workers) instead.
     type: int
     default: 8
+  organization:
+    description:
+      - Also read the caller's organization, its accounts and the service principals with trusted access
+        (RV(organization)). The caller must be the management account (or a delegated administrator for
+        Organizations).
+      - When Organizations refuses, the module does not fail on that account: it returns RV(organization_error).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - radiant.aws_onboarding.accounts
   - radiant.aws_onboarding.accounts.max_workers
@@ -109,6 +121,19 @@ account_errors:
   returned: always
   type: dict
   sample: {"999988887777": "could not assume arn:aws:iam::999988887777:role/R: User ... is not authorized ..."}
+organization:
+  description:
+    - With O(organization), what M(radiant.aws_onboarding.organizations_info) returns with
+      O(radiant.aws_onboarding.organizations_info#module:service_access=true): the organization, its root, OUs
+      and accounts, and the service principals with trusted access, under the same keys.
+  returned: when O(organization=true) and Organizations answered
+  type: dict
+  sample: {"organization": {"id": "o-exampleorgid"}, "accounts": [], "enabled_service_principals": []}
+organization_error:
+  description: With O(organization), why the organization could not be read.
+  returned: when O(organization=true) and Organizations refused
+  type: str
+  sample: "AWSOrganizationsNotInUseException: Your account is not a member of an organization."
 """
 
 try:
@@ -128,6 +153,10 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.account_ses
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import AWS_ERRORS, aws_client, paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.inventory_validation import (
     REGION_USABLE_STATUSES,
+)
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
+    OrganizationsError,
+    organization_info,
 )
 
 TRUSTED_ACCESS_HINT = (
@@ -176,6 +205,7 @@ def main():
             account_ids=dict(type="list", elements="str", default=[]),
             list_regions=dict(type="bool", default=True),
             max_concurrency=dict(type="int", default=8),
+            organization=dict(type="bool", default=False),
             **accounts_argument_spec(workers=True)
         ),
         supports_check_mode=True,
@@ -228,6 +258,11 @@ def main():
         accounts=accounts,
         account_errors=account_errors,
     )
+    if module.params["organization"]:
+        try:
+            result["organization"] = organization_info(aws_client(module, "organizations"), caller, service_access=True)
+        except OrganizationsError as error:  # the caller reports it in its own words, with its other findings
+            result["organization_error"] = str(error)
     if account_errors:
         errors = ["account {0}: {1}".format(account_id, why) for account_id, why in account_errors.items()]
         module.fail_json(msg=failure_message(errors, len(outside), what="accounts"), **result)

@@ -173,8 +173,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.organizations import (
     OrganizationsError,
-    enabled_service_principals,
-    read_organization,
+    organization_info,
 )
 
 
@@ -187,9 +186,7 @@ def main():
         return aws_client(module, "sts").get_caller_identity(aws_retry=True)["Account"]
 
     try:
-        result = read_organization(client, caller)
-        if module.params["service_access"]:
-            result["enabled_service_principals"] = enabled_service_principals(client, caller)
+        result = organization_info(client, caller, module.params["service_access"])
     except OrganizationsError as error:
         if error.error is not None:
             module.fail_json_aws(error.error, msg=error.message)
