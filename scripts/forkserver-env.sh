@@ -2,8 +2,8 @@
 # Source me: module runs of this shell's ansible-playbooks fork from a Python that has already imported
 # boto3 (tests/harness/module_forkserver.py), half of a module run's CPU. The server ends with this shell.
 # RADIANT_MODULE_FORKSERVER already set: kept (a caller's server), or empty: off (module runs start Python).
-if [ -z "${RADIANT_MODULE_FORKSERVER+set}" ]; then
-  forkserver_dir=$(mktemp -d "${TMPDIR:-/tmp}/radiant-forkserver.XXXXXX")  # short: a socket path has 107 bytes
+# The directory is made under TMPDIR, not the checkout: a socket path has at most 107 bytes.
+if [ -z "${RADIANT_MODULE_FORKSERVER+set}" ] && forkserver_dir=$(mktemp -d "${TMPDIR:-/tmp}/radiant-forkserver.XXXXXX"); then
   python "$ROOT/tests/harness/module_forkserver.py" "$forkserver_dir/socket" \
     >"$forkserver_dir/ready" 2>"$forkserver_dir/log" &
   for _ in $(seq 1 100); do
