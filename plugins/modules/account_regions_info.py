@@ -21,8 +21,8 @@ description:
     be reached is reported in RV(account_errors) and the module fails after every account was asked, naming each.
   - With O(organization), the same run also reads the caller's organization as
     M(radiant.aws_onboarding.organizations_info) does with
-    O(radiant.aws_onboarding.organizations_info#module:service_access=true) (RV(organization)): preflight
-    identifies the controller, lists Regions and walks Organizations in one module run.
+    O(radiant.aws_onboarding.organizations_info#module:service_access=true), in RV(organization), so that
+    preflight identifies the controller, lists Regions and walks Organizations in one module run.
   - Read-only; supports check mode.
 author:
   - Radiant Security onboarding contributors (@radiant-security)
@@ -53,7 +53,7 @@ options:
       - Also read the caller's organization, its accounts and the service principals with trusted access
         (RV(organization)). The caller must be the management account (or a delegated administrator for
         Organizations).
-      - When Organizations refuses, the module does not fail on that account: it returns RV(organization_error).
+      - When Organizations refuses, the module does not fail for that reason; it returns RV(organization_error).
     type: bool
     default: false
 extends_documentation_fragment:
@@ -124,8 +124,8 @@ account_errors:
 organization:
   description:
     - With O(organization), what M(radiant.aws_onboarding.organizations_info) returns with
-      O(radiant.aws_onboarding.organizations_info#module:service_access=true): the organization, its root, OUs
-      and accounts, and the service principals with trusted access, under the same keys.
+      O(radiant.aws_onboarding.organizations_info#module:service_access=true), under the same keys - the
+      organization, its root, OUs and accounts, and the service principals with trusted access.
   returned: when O(organization=true) and Organizations answered
   type: dict
   sample: {"organization": {"id": "o-exampleorgid"}, "accounts": [], "enabled_service_principals": []}

@@ -68,7 +68,8 @@ def forward(socket_path):
         connection.connect(socket_path)
         umask = os.umask(0o22)
         os.umask(umask)
-        request = marshal.dumps((list(sys.argv), os.getcwd(), dict(os.environb), umask))
+        # sys.path as this interpreter computed it (the script's directory, PYTHONPATH, site-packages).
+        request = marshal.dumps((list(sys.argv), list(sys.path), os.getcwd(), dict(os.environb), umask))
         socket.send_fds(connection, [_HEADER.pack(len(request)) + request], [0, 1, 2])
         if connection.recv(1) != _STARTED:
             return  # no child ran: this Python runs the module itself
@@ -81,7 +82,13 @@ def forward(socket_path):
     os._exit(_EXIT.unpack(status)[0])
 
 
-def _run_script(argv, cwd, environ, umask):
+def _startup_environment(environ):
+    """The variables that change how Python starts (PYTHONPATH aside: the caller's sys.path carries it)."""
+    return dict((name, value) for name, value in environ.items()
+                if name.startswith(b"PYTHON") and name != b"PYTHONPATH")
+
+
+def _run_script(argv, path, cwd, environ, umask):
     """In the forked child: what the interpreter does for ``python SCRIPT ARGS``; returns the exit code."""
     import types
 
@@ -90,7 +97,8 @@ def _run_script(argv, cwd, environ, umask):
     os.environ.clear()
     os.environb.update(environ)
     sys.argv = argv
-    sys.path[0] = os.path.dirname(argv[0])
+    # The caller's path, then what .pth files processed after the caller asked added (the server's).
+    sys.path[:] = list(path) + [entry for entry in sys.path[1:] if entry not in path]
     main = types.ModuleType("__main__")
     main.__file__ = argv[0]
     main.__builtins__ = __builtins__
@@ -179,7 +187,9 @@ def serve(socket_path):
                         request += chunk
                 except (OSError, struct.error):
                     continue
-                if len(fds) != 3 or len(request) != size:
+                if (len(fds) != 3 or len(request) != size
+                        or _startup_environment(marshal.loads(request)[3]) != _startup_environment(os.environb)):
+                    # A Python started otherwise (PYTHONHASHSEED, PYTHONWARNINGS, ...) runs the script itself.
                     for fd in fds:
                         os.close(fd)
                     continue

@@ -35,6 +35,7 @@ print("umask", oct(os.umask(0)))
 print("stdin", sys.stdin.read().strip())
 print("parent", os.getppid())
 print("file", os.path.basename(__main__.__file__), __name__)
+print("path", os.environ.get("PROBE_PATH", "") in sys.path)
 print("to stderr", file=sys.stderr)
 sys.exit(int(os.environ.get("PROBE_EXIT", "0")))
 """
@@ -71,7 +72,9 @@ def _lines(result):
 
 def test_a_forwarded_script_runs_in_the_server_as_python_would_run_it(server, tmp_path):
     process, socket_path = server
-    result = _run(_probe(tmp_path), socket_path, tmp_path, stdin="from stdin\n", PROBE_VALUE="42", PROBE_EXIT="3")
+    extra = str(tmp_path / "on-pythonpath")
+    result = _run(_probe(tmp_path), socket_path, tmp_path, stdin="from stdin\n", PROBE_VALUE="42", PROBE_EXIT="3",
+                  PYTHONPATH=extra, PROBE_PATH=extra)
     assert result.returncode == 3
     assert result.stderr == "to stderr\n"
     lines = _lines(result)
@@ -82,6 +85,14 @@ def test_a_forwarded_script_runs_in_the_server_as_python_would_run_it(server, tm
     assert lines["umask"] == "0o27"
     assert lines["stdin"] == "from stdin"
     assert lines["file"] == "AnsiballZ_probe.py __main__"
+    assert lines["path"] == "True"  # the caller's PYTHONPATH, as a task's environment sets it
+
+
+def test_a_python_started_with_other_startup_variables_runs_the_script_itself(server, tmp_path):
+    process, socket_path = server
+    result = _run(_probe(tmp_path), socket_path, tmp_path, PYTHONHASHSEED="7")
+    assert result.returncode == 0
+    assert _lines(result)["parent"] != str(process.pid)
 
 
 def test_an_uncaught_exception_prints_its_traceback_and_exits_1(server, tmp_path):
