@@ -82,10 +82,22 @@ def forward(socket_path):
     os._exit(_EXIT.unpack(status)[0])
 
 
+# Startup variables the child applies itself: the caller's sys.path carries PYTHONPATH, and _run_script adds
+# PYTHONWARNINGS' filters (ansible-compat sets it for molecule's runs) when the server started without any.
+_APPLIED_IN_CHILD = (b"PYTHONPATH", b"PYTHONWARNINGS")
+
+
 def _startup_environment(environ):
-    """The variables that change how Python starts (PYTHONPATH aside: the caller's sys.path carries it)."""
+    """The variables that change how Python starts, but for those the child applies."""
     return dict((name, value) for name, value in environ.items()
-                if name.startswith(b"PYTHON") and name != b"PYTHONPATH")
+                if name.startswith(b"PYTHON") and name not in _APPLIED_IN_CHILD)
+
+
+def _can_fork_for(environ):
+    """Whether a child of this server starts as a Python with ``environ`` would."""
+    own_warnings = os.environb.get(b"PYTHONWARNINGS")
+    return (_startup_environment(environ) == _startup_environment(os.environb)
+            and own_warnings in (None, environ.get(b"PYTHONWARNINGS")))
 
 
 def _run_script(argv, path, cwd, environ, umask):
@@ -94,8 +106,15 @@ def _run_script(argv, path, cwd, environ, umask):
 
     os.chdir(cwd)
     os.umask(umask)
+    warning_options = environ.get(b"PYTHONWARNINGS") if b"PYTHONWARNINGS" not in os.environb else None
     os.environ.clear()
     os.environb.update(environ)
+    if warning_options:  # as the interpreter does at start: each option a filter, the last one first
+        import warnings
+
+        options = [option for option in warning_options.decode().split(",") if option]
+        sys.warnoptions.extend(options)
+        warnings._processoptions(options)  # pylint: disable=protected-access
     sys.argv = argv
     # The caller's path, then what .pth files processed after the caller asked added (the server's).
     sys.path[:] = list(path) + [entry for entry in sys.path[1:] if entry not in path]
@@ -187,8 +206,7 @@ def serve(socket_path):
                         request += chunk
                 except (OSError, struct.error):
                     continue
-                if (len(fds) != 3 or len(request) != size
-                        or _startup_environment(marshal.loads(request)[3]) != _startup_environment(os.environb)):
+                if len(fds) != 3 or len(request) != size or not _can_fork_for(marshal.loads(request)[3]):
                     # A Python started otherwise (PYTHONHASHSEED, PYTHONWARNINGS, ...) runs the script itself.
                     for fd in fds:
                         os.close(fd)

@@ -88,6 +88,15 @@ def test_a_forwarded_script_runs_in_the_server_as_python_would_run_it(server, tm
     assert lines["path"] == "True"  # the caller's PYTHONPATH, as a task's environment sets it
 
 
+def test_the_callers_warning_filters_apply_in_the_child(server, tmp_path):
+    process, socket_path = server
+    source = "import os, warnings\nprint('parent', os.getppid())\nwarnings.warn('from the probe', UserWarning)\n"
+    result = _run(_probe(tmp_path, source=source), socket_path, tmp_path, PYTHONWARNINGS="error::UserWarning")
+    assert _lines(result)["parent"] == str(process.pid)
+    assert result.returncode == 1
+    assert "UserWarning: from the probe" in result.stderr
+
+
 def test_a_python_started_with_other_startup_variables_runs_the_script_itself(server, tmp_path):
     process, socket_path = server
     result = _run(_probe(tmp_path), socket_path, tmp_path, PYTHONHASHSEED="7")
