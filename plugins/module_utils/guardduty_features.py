@@ -15,7 +15,6 @@ configurations that are not listed are left alone unless ``purge`` is asked for.
 No network here: everything is pure and unit-tested.
 """
 
-import copy
 
 # Always-on foundational sources GetDetector reports as features; nobody can switch them.
 FOUNDATIONAL_SOURCES = frozenset(("CLOUD_TRAIL", "DNS_LOGS", "FLOW_LOGS"))
@@ -110,6 +109,13 @@ def split_exclusive(features):
     return [alone, rest]
 
 
+def copy_features(features):
+    """A copy of normalised features that shares nothing with them (deepcopy's result, without its cost:
+    plan_features runs once per member, 17,000 times in a 1,000-member, 17-Region re-run)."""
+    return {name: {"value": feature["value"], "additional": dict(feature["additional"])}
+            for name, feature in features.items()}
+
+
 def plan_features(current, desired, purge=False, off_value=DISABLED):
     """Compare ``current`` with ``desired`` (both normalised) as sets.
 
@@ -119,7 +125,7 @@ def plan_features(current, desired, purge=False, off_value=DISABLED):
     whole predicted state. ``purge`` switches off (``off_value``) the features and the
     additional configurations that are not listed, foundational sources excepted.
     """
-    after = copy.deepcopy(current)
+    after = copy_features(current)
     changes = {}
     for name, wanted in desired.items():
         now = current.get(name, {"value": None, "additional": {}})
@@ -150,14 +156,14 @@ def features_on_create(desired, purge=False, known=DETECTOR_FEATURES):
     Returns ``(to_send, predicted)``. AWS enables unmentioned plans except Runtime
     Monitoring, so with ``purge`` every known plan that is not listed is sent DISABLED.
     """
-    to_send = copy.deepcopy(desired)
+    to_send = copy_features(desired)
     predicted = {}
     for name in known:
         default = DISABLED if name in NOT_ENABLED_ON_CREATE else ENABLED
         predicted[name] = {"value": default, "additional": {}}
         if purge and name not in desired:
             to_send[name] = {"value": DISABLED, "additional": {}}
-    predicted.update(copy.deepcopy(to_send))
+    predicted.update(copy_features(to_send))
     return to_send, predicted
 
 

@@ -3,6 +3,7 @@ import pytest
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.guardduty_features import (
     FeatureError,
     check_exclusive,
+    copy_features,
     features_for_diff,
     features_from_api,
     features_from_params,
@@ -166,3 +167,21 @@ def test_both_runtime_plans_are_split_into_two_requests_the_one_switched_off_fir
     single = features_from_params([param("RUNTIME_MONITORING")])
     assert split_exclusive(single) == [single]
     assert split_exclusive({}) == []
+
+
+def test_copy_features_equals_a_deep_copy_and_shares_nothing():
+    current = {"RUNTIME_MONITORING": {"value": "ENABLED", "additional": {"EKS_ADDON_MANAGEMENT": "ENABLED"}},
+               "S3_DATA_EVENTS": {"value": "DISABLED", "additional": {}}}
+    copied = copy_features(current)
+    assert copied == current
+    copied["RUNTIME_MONITORING"]["additional"]["EKS_ADDON_MANAGEMENT"] = "DISABLED"
+    copied["S3_DATA_EVENTS"]["value"] = "ENABLED"
+    assert current["RUNTIME_MONITORING"]["additional"]["EKS_ADDON_MANAGEMENT"] == "ENABLED"
+    assert current["S3_DATA_EVENTS"]["value"] == "DISABLED"
+
+
+def test_plan_features_leaves_current_untouched():
+    current = {"S3_DATA_EVENTS": {"value": "DISABLED", "additional": {}}}
+    changes, after = plan_features(current, {"S3_DATA_EVENTS": {"value": "ENABLED", "additional": {}}})
+    assert changes == after == {"S3_DATA_EVENTS": {"value": "ENABLED", "additional": {}}}
+    assert current == {"S3_DATA_EVENTS": {"value": "DISABLED", "additional": {}}}
