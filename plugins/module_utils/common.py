@@ -66,3 +66,15 @@ def diff_of(before, after, before_header=None, after_header=None):
     if after_header:
         diff["after_header"] = after_header
     return diff
+
+
+def controller_files_argument_spec():
+    """The options of controller_files (its action plugin does the work; the module only documents it)."""
+    return dict(
+        files=dict(type="list", elements="dict", required=True, options=dict(
+            path=dict(type="path", required=True),
+            content=dict(type="str", required=True),
+            mode=dict(type="str", default="0644"),
+        )),
+        directory_mode=dict(type="str", default="0755"),
+    )

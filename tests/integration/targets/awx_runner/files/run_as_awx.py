@@ -123,8 +123,9 @@ def main():
           f"onboard job: status {onboard.status}, rc {onboard.rc}; failed tasks {failed_tasks(onboard)}", onboard)
     check(onboard.stats["failures"] == {} and onboard.stats["dark"] == {}, f"onboard stats {onboard.stats}", onboard)
     check(onboard.stats["changed"].get(jobs.management_host, 0) > 0, f"onboard changed nothing: {onboard.stats}")
-    check(task_results(onboard, "Write the handoff file") == ["runner_on_ok"],
-          f"'Write the handoff file': {task_results(onboard, 'Write the handoff file')}", onboard)
+    write_task = "Write the handoff file and, beside it, the accounts CSV for Radiant's AWS API credential"
+    check(task_results(onboard, write_task) == ["runner_on_ok"],
+          f"'{write_task}': {task_results(onboard, write_task)}", onboard)
     handoff = artifacts(onboard).get("radiant_handoff")
     check(handoff is not None, f"no radiant_handoff artifact: {artifacts(onboard)}", onboard)
     check(handoff["main_account_id"] == log_account, f"handoff main account {handoff['main_account_id']}")
