@@ -90,6 +90,16 @@ def bucket_facts(client, bucket, expected_owner, facts):
     return found
 
 
+# What a topic's record can carry besides its owner: fact -> reader(client, topic ARN).
+TOPIC_FACTS = {
+    # The topic's tags as a dict (ListTagsForResource): a phase compares them before it runs the
+    # module that would add a missing one.
+    "tags": lambda client, topic_arn: dict(
+        (tag["Key"], tag["Value"])
+        for tag in client.list_tags_for_resource(aws_retry=True, ResourceArn=topic_arn).get("Tags") or []),
+}
+
+
 def key_owner(client, alias):
     """The KMS key an alias names in the caller's account: {"owner", "arn", "key_manager"}, or None."""
     from botocore.exceptions import ClientError
@@ -135,9 +145,9 @@ def ownership_problem(kind, name, owner, expected_owner, variable):
 def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics=()):
     """Ask who owns each resource; ``clients`` maps "s3"/"kms"/"sns" to boto3 clients (only those
     needed). Each resource is ``{"name": ..., "variable": ...}`` (an SNS topic by ARN); a bucket may
-    add ``"facts"``, BUCKET_FACTS to read when the expected account owns it. Returns (records,
-    problems): one record per resource (type, name, variable, state, owner, and a bucket's facts) and
-    one problem message per resource another account owns."""
+    add ``"facts"``, BUCKET_FACTS to read when the expected account owns it, a topic TOPIC_FACTS.
+    Returns (records, problems): one record per resource (type, name, variable, state, owner, and its
+    facts) and one problem message per resource another account owns."""
     expected_owner = str(expected_owner)
     records = []
     problems = []
@@ -171,5 +181,8 @@ def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics
         if state == OWNED and owner != expected_owner:
             record["state"] = FOREIGN
             problems.append(ownership_problem("SNS topic", topic["name"], owner, expected_owner, topic["variable"]))
+        elif state == OWNED:
+            for fact in topic.get("facts") or ():
+                record[fact] = TOPIC_FACTS[fact](clients["sns"], topic["name"])
         records.append(record)
     return records, problems

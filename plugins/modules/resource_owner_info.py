@@ -81,6 +81,14 @@ options:
         description: The variable that sets the topic's name.
         type: str
         required: true
+      facts:
+        description:
+          - What to read of the topic when O(expected_owner) owns it. V(tags) is the topic's tags as a dict, so that
+            a role runs the module that adds a missing tag only when one is missing.
+        type: list
+        elements: str
+        choices: [tags]
+        default: []
   fail_on_foreign:
     description:
       - Fail, listing every problem, when another account owns one of the resources. With V(false) the
@@ -154,6 +162,10 @@ resources:
       description: The bucket's notification configuration, as C(GetBucketNotificationConfiguration) returns it.
       returned: for an owned bucket whose O(buckets[].facts) name it
       type: dict
+    tags:
+      description: The topic's tags, key to value.
+      returned: for an owned topic whose O(sns_topics[].facts) name it
+      type: dict
   sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity",
             "variable": "radiant_findings_bucket_name", "state": "foreign", "owner": null}]
 check_mode:
@@ -181,11 +193,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
     BUCKET_FACTS,
+    TOPIC_FACTS,
     check_resources,
 )
 
 _RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
 _BUCKET = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(BUCKET_FACTS)))
+_TOPIC = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(TOPIC_FACTS)))
 
 
 def main():
@@ -194,7 +208,7 @@ def main():
             expected_owner=dict(type="str", required=True),
             buckets=dict(type="list", elements="dict", default=[], options=_BUCKET),
             kms_keys=dict(type="list", elements="dict", default=[], options=_RESOURCE, no_log=False),
-            sns_topics=dict(type="list", elements="dict", default=[], options=_RESOURCE),
+            sns_topics=dict(type="list", elements="dict", default=[], options=_TOPIC),
             fail_on_foreign=dict(type="bool", default=True),
         ),
         supports_check_mode=True,

@@ -41,8 +41,14 @@ class FakeKms:
 
 
 class FakeSns:
-    def __init__(self, topics):
+    def __init__(self, topics, tags=None):
         self.topics = topics
+        self.tags = tags or {}
+        self.tag_reads = []
+
+    def list_tags_for_resource(self, aws_retry=False, ResourceArn=None):
+        self.tag_reads.append(ResourceArn)
+        return {"Tags": [{"Key": key, "Value": value} for key, value in self.tags.get(ResourceArn, {}).items()]}
 
     def get_topic_attributes(self, aws_retry=False, TopicArn=None):
         if TopicArn not in self.topics:
@@ -183,6 +189,22 @@ def test_sns_topic_owner_from_its_attributes():
         {"name": "arn:aws:sns:us-east-1:%s:gone" % LOG, "variable": "t3"}])
     assert [r["state"] for r in records] == [R.OWNED, R.FOREIGN, R.MISSING]
     assert problems == [R.ownership_problem("SNS topic", theirs, SQUATTER, LOG, "t2")]
+
+
+def test_sns_topic_tags_are_read_only_for_an_owned_topic_that_asks_for_them():
+    ours = "arn:aws:sns:us-east-1:%s:t" % LOG
+    bare = "arn:aws:sns:us-east-1:%s:bare" % LOG
+    theirs = "arn:aws:sns:us-east-1:%s:t" % SQUATTER
+    sns = FakeSns({ours: {"Owner": LOG}, bare: {"Owner": LOG}, theirs: {"Owner": SQUATTER}},
+                  tags={ours: {"managed-by": "radiant-onboarding", "team": "sec"}})
+    records, _problems = R.check_resources({"sns": sns}, LOG, sns_topics=[
+        {"name": ours, "variable": "t1", "facts": ["tags"]}, {"name": bare, "variable": "t2", "facts": ["tags"]},
+        {"name": theirs, "variable": "t3", "facts": ["tags"]},
+        {"name": "arn:aws:sns:us-east-1:%s:gone" % LOG, "variable": "t4", "facts": ["tags"]},
+        {"name": ours, "variable": "t5"}])
+    expected = [{"managed-by": "radiant-onboarding", "team": "sec"}, {}, None, None, None]
+    assert [r.get("tags") for r in records] == expected
+    assert sns.tag_reads == [ours, bare]
 
 
 @pytest.mark.parametrize("arn, account", [("arn:aws:kms:us-east-1:111111111111:key/abc", "111111111111"),
