@@ -17,7 +17,10 @@ from ansible import constants as C
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import controller_files_argument_spec
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import (
+    controller_files_argument_spec,
+    diff_of,
+)
 
 
 class FileError(Exception):
@@ -63,10 +66,9 @@ def _replace(path, data, mode):
 
 def _diff(path, before, after):
     if max(len(before or b""), len(after)) > C.MAX_FILE_SIZE_FOR_DIFF:
-        return {"before_header": path, "after_header": path,
-                "before": "", "after": "(over {0} bytes: no diff shown)\n".format(C.MAX_FILE_SIZE_FOR_DIFF)}
-    return {"before_header": path if before is not None else "{0} (absent)".format(path), "after_header": path,
-            "before": to_text(before or b""), "after": to_text(after)}
+        return diff_of("", "(over {0} bytes: no diff shown)\n".format(C.MAX_FILE_SIZE_FOR_DIFF), path, path)
+    return diff_of(to_text(before or b""), to_text(after),
+                   path if before is not None else "{0} (absent)".format(path), path)
 
 
 def write_files(files, directory_mode="0755", check_mode=False, with_diff=False):

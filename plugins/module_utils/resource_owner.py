@@ -100,6 +100,12 @@ TOPIC_FACTS = {
 }
 
 
+def tags_in_place(current, wanted):
+    """Whether every tag of ``wanted`` is on the resource with its value: all that a module adding tags without
+    purging (community.aws.sns_topic with purge_tags false) would change on an existing resource."""
+    return all(current.get(key) == value for key, value in wanted.items())
+
+
 def key_owner(client, alias):
     """The KMS key an alias names in the caller's account: {"owner", "arn", "key_manager"}, or None."""
     from botocore.exceptions import ClientError
@@ -145,7 +151,8 @@ def ownership_problem(kind, name, owner, expected_owner, variable):
 def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics=()):
     """Ask who owns each resource; ``clients`` maps "s3"/"kms"/"sns" to boto3 clients (only those
     needed). Each resource is ``{"name": ..., "variable": ...}`` (an SNS topic by ARN); a bucket may
-    add ``"facts"``, BUCKET_FACTS to read when the expected account owns it, a topic TOPIC_FACTS.
+    add ``"facts"``, BUCKET_FACTS to read when the expected account owns it, a topic TOPIC_FACTS and
+    ``"tags"``, the tags a role sets (its record then has ``tags`` and ``tags_in_place``).
     Returns (records, problems): one record per resource (type, name, variable, state, owner, and its
     facts) and one problem message per resource another account owns."""
     expected_owner = str(expected_owner)
@@ -182,7 +189,10 @@ def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics
             record["state"] = FOREIGN
             problems.append(ownership_problem("SNS topic", topic["name"], owner, expected_owner, topic["variable"]))
         elif state == OWNED:
-            for fact in topic.get("facts") or ():
+            wanted_tags = topic.get("tags")
+            for fact in set(topic.get("facts") or ()) | ({"tags"} if wanted_tags is not None else set()):
                 record[fact] = TOPIC_FACTS[fact](clients["sns"], topic["name"])
+            if wanted_tags is not None:
+                record["tags_in_place"] = tags_in_place(record["tags"], wanted_tags)
         records.append(record)
     return records, problems

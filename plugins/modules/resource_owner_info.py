@@ -89,6 +89,12 @@ options:
         elements: str
         choices: [tags]
         default: []
+      tags:
+        description:
+          - The tags the role sets on the topic without purging. For an owned topic the record then carries
+            C(tags) and C(tags_in_place), so that the role runs the module that adds tags only when one is missing
+            or has another value.
+        type: dict
   fail_on_foreign:
     description:
       - Fail, listing every problem, when another account owns one of the resources. With V(false) the
@@ -164,8 +170,12 @@ resources:
       type: dict
     tags:
       description: The topic's tags, key to value.
-      returned: for an owned topic whose O(sns_topics[].facts) name it
+      returned: for an owned topic whose O(sns_topics[].facts) name it, or that is given O(sns_topics[].tags)
       type: dict
+    tags_in_place:
+      description: Whether every tag of O(sns_topics[].tags) is on the topic with its value.
+      returned: for an owned topic given O(sns_topics[].tags)
+      type: bool
   sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity",
             "variable": "radiant_findings_bucket_name", "state": "foreign", "owner": null}]
 check_mode:
@@ -199,7 +209,8 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_ow
 
 _RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
 _BUCKET = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(BUCKET_FACTS)))
-_TOPIC = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(TOPIC_FACTS)))
+_TOPIC = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(TOPIC_FACTS)),
+              tags=dict(type="dict"))
 
 
 def main():

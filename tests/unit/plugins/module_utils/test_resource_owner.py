@@ -252,3 +252,27 @@ def test_policy_store_sends_expected_bucket_owner_and_names_a_squatted_bucket():
     s3.calls.clear()
     P.ResourcePolicyStore(s3, P.S3_BUCKET, "squatted").read()
     assert s3.calls == [{"Bucket": "squatted"}]
+
+
+def test_sns_topic_with_the_roles_tags_says_whether_they_are_in_place():
+    tagged = "arn:aws:sns:us-east-1:%s:tagged" % LOG
+    untagged = "arn:aws:sns:us-east-1:%s:untagged" % LOG
+    changed = "arn:aws:sns:us-east-1:%s:changed" % LOG
+    sns = FakeSns({tagged: {"Owner": LOG}, untagged: {"Owner": LOG}, changed: {"Owner": LOG}},
+                  tags={tagged: {"managed-by": "radiant-onboarding", "team": "sec"},
+                        changed: {"managed-by": "someone-else"}})
+    wanted = {"managed-by": "radiant-onboarding"}
+    records, _problems = R.check_resources({"sns": sns}, LOG, sns_topics=[
+        {"name": tagged, "variable": "t1", "tags": wanted}, {"name": untagged, "variable": "t2", "tags": wanted},
+        {"name": changed, "variable": "t3", "tags": wanted},
+        {"name": "arn:aws:sns:us-east-1:%s:gone" % LOG, "variable": "t4", "tags": wanted}])
+    assert [r.get("tags_in_place") for r in records] == [True, False, False, None]
+    assert records[0]["tags"] == {"managed-by": "radiant-onboarding", "team": "sec"}
+    assert sns.tag_reads == [tagged, untagged, changed]
+
+
+@pytest.mark.parametrize("current, wanted, in_place", [
+    ({"a": "1", "b": "2"}, {"a": "1"}, True), ({}, {}, True), ({"a": "1"}, {"a": "2"}, False),
+    ({}, {"a": "1"}, False)])
+def test_tags_in_place_ignores_other_tags_and_needs_each_wanted_value(current, wanted, in_place):
+    assert R.tags_in_place(current, wanted) is in_place
