@@ -149,3 +149,32 @@ def test_the_server_ends_with_the_shell_that_started_it_and_removes_its_director
     while directory.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not directory.exists()
+
+
+SHARED_LOADER_PROBE = """
+import os, sys
+sys.path.insert(0, {harness!r})
+import boto3, botocore.session, module_forkserver
+shared = module_forkserver.share_botocore_loader()
+def loader(session):
+    return session._session.get_component("data_loader")
+print("server", loader(boto3.session.Session()) is shared and loader(boto3.session.Session()) is shared)
+if os.fork() == 0:
+    session = boto3.session.Session(region_name="eu-west-1", aws_access_key_id="a", aws_secret_access_key="b")
+    print("child", loader(session) is shared, session.client("guardduty").meta.region_name, flush=True)
+    os._exit(0)
+os.wait()
+own = botocore.session.Session()
+own.set_config_variable("data_path", {data_path!r})
+print("elsewhere", own.get_component("data_loader") is not shared)
+"""
+
+
+def test_every_session_in_the_server_and_its_children_reads_botocores_data_through_one_loader(tmp_path):
+    code = SHARED_LOADER_PROBE.format(harness=str(HARNESS), data_path=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = _lines(result)
+    assert lines["server"] == "True"
+    assert lines["child"] == "True eu-west-1"
+    assert lines["elsewhere"] == "True"  # a session given its own AWS_DATA_PATH keeps a loader of its own
