@@ -106,8 +106,32 @@ def tags_in_place(current, wanted):
     return all(current.get(key) == value for key, value in wanted.items())
 
 
+def key_settings_in_place(record, wanted):
+    """Whether an owned key already has ``wanted``'s description, state and rotation: all that amazon.aws.kms_key,
+    given an alias, a description, ``enabled`` and ``enable_key_rotation`` and no policy, tags or grants, would
+    change on an existing key (a key pending deletion is neither enabled nor disabled, so it is not in place)."""
+    state = "Enabled" if wanted.get("enabled", True) else "Disabled"
+    return (record.get("key_state") == state
+            and wanted.get("description") in (None, record.get("description"))
+            and (wanted.get("enable_key_rotation") is None
+                 or wanted["enable_key_rotation"] == record.get("key_rotation_enabled")))
+
+
+def key_rotation_enabled(client, key_arn):
+    """GetKeyRotationStatus's answer; None when the caller may not read it (the module then decides)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return client.get_key_rotation_status(aws_retry=True, KeyId=key_arn).get("KeyRotationEnabled", False)
+    except ClientError as error:
+        if error_code(error) == "AccessDeniedException":
+            return None
+        raise
+
+
 def key_owner(client, alias):
-    """The KMS key an alias names in the caller's account: {"owner", "arn", "key_manager"}, or None."""
+    """The KMS key an alias names in the caller's account: {"owner", "arn", "key_manager", "key_state",
+    "description"}, or None."""
     from botocore.exceptions import ClientError
 
     key_id = alias if alias.startswith(("arn:", "alias/")) else "alias/" + alias
@@ -118,7 +142,8 @@ def key_owner(client, alias):
             return None
         raise
     return dict(owner=metadata.get("AWSAccountId") or arn_account(metadata.get("Arn")), arn=metadata.get("Arn"),
-                key_manager=metadata.get("KeyManager", "CUSTOMER"))
+                key_manager=metadata.get("KeyManager", "CUSTOMER"), key_state=metadata.get("KeyState"),
+                description=metadata.get("Description", ""))
 
 
 def topic_owner(client, topic_arn):
@@ -152,7 +177,9 @@ def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics
     """Ask who owns each resource; ``clients`` maps "s3"/"kms"/"sns" to boto3 clients (only those
     needed). Each resource is ``{"name": ..., "variable": ...}`` (an SNS topic by ARN); a bucket may
     add ``"facts"``, BUCKET_FACTS to read when the expected account owns it, a topic TOPIC_FACTS and
-    ``"tags"``, the tags a role sets (its record then has ``tags`` and ``tags_in_place``).
+    ``"tags"``, the tags a role sets (its record then has ``tags`` and ``tags_in_place``), and a key
+    ``"settings"``, what the role sets with amazon.aws.kms_key (its record then has ``key_rotation_enabled``
+    and ``settings_in_place``).
     Returns (records, problems): one record per resource (type, name, variable, state, owner, and its
     facts) and one problem message per resource another account owns."""
     expected_owner = str(expected_owner)
@@ -181,6 +208,9 @@ def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics
                 problems.append(
                     "KMS key {0} ({1}) is an AWS managed key, whose policy nobody can edit. Nothing was written. "
                     "Choose another alias with {2}.".format(key["name"], found["arn"], key["variable"]))
+            elif key.get("settings") is not None:
+                record["key_rotation_enabled"] = key_rotation_enabled(clients["kms"], found["arn"])
+                record["settings_in_place"] = key_settings_in_place(record, key["settings"])
         records.append(record)
     for topic in sns_topics:
         state, owner = topic_owner(clients["sns"], topic["name"])

@@ -66,6 +66,23 @@ options:
         description: The variable that sets the alias.
         type: str
         required: true
+      settings:
+        description:
+          - What the role sets on the key with M(amazon.aws.kms_key), which it runs with no policy, tags or grants.
+            For an owned, customer managed key the record then carries C(key_rotation_enabled) and
+            C(settings_in_place), so that the role runs that module only when something would change.
+        type: dict
+        suboptions:
+          description:
+            description: The key's description.
+            type: str
+          enabled:
+            description: Whether the key is enabled.
+            type: bool
+            default: true
+          enable_key_rotation:
+            description: Whether automatic rotation is on.
+            type: bool
   sns_topics:
     description:
       - SNS topics to check, by ARN.
@@ -168,6 +185,32 @@ resources:
       description: The bucket's notification configuration, as C(GetBucketNotificationConfiguration) returns it.
       returned: for an owned bucket whose O(buckets[].facts) name it
       type: dict
+    arn:
+      description: The key's ARN.
+      returned: for a key that exists
+      type: str
+    key_manager:
+      description: V(CUSTOMER) or V(AWS) (an AWS managed key, which is refused).
+      returned: for a key that exists
+      type: str
+    key_state:
+      description: The key's C(KeyState), for example V(Enabled) or V(PendingDeletion).
+      returned: for a key that exists
+      type: str
+    description:
+      description: The key's description.
+      returned: for a key that exists
+      type: str
+    key_rotation_enabled:
+      description: Whether automatic rotation is on; null when the caller may not read it.
+      returned: for an owned, customer managed key given O(kms_keys[].settings)
+      type: bool
+    settings_in_place:
+      description:
+        - Whether the key is enabled (or disabled), described and rotated as O(kms_keys[].settings) says, which is
+          all M(amazon.aws.kms_key) would change on it.
+      returned: for an owned, customer managed key given O(kms_keys[].settings)
+      type: bool
     tags:
       description: The topic's tags, key to value.
       returned: for an owned topic whose O(sns_topics[].facts) name it, or that is given O(sns_topics[].tags)
@@ -209,6 +252,8 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_ow
 
 _RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
 _BUCKET = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(BUCKET_FACTS)))
+_KEY = dict(_RESOURCE, settings=dict(type="dict", options=dict(
+    description=dict(type="str"), enabled=dict(type="bool", default=True), enable_key_rotation=dict(type="bool"))))
 _TOPIC = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(TOPIC_FACTS)),
               tags=dict(type="dict"))
 
@@ -218,7 +263,7 @@ def main():
         argument_spec=dict(
             expected_owner=dict(type="str", required=True),
             buckets=dict(type="list", elements="dict", default=[], options=_BUCKET),
-            kms_keys=dict(type="list", elements="dict", default=[], options=_RESOURCE, no_log=False),
+            kms_keys=dict(type="list", elements="dict", default=[], options=_KEY, no_log=False),
             sns_topics=dict(type="list", elements="dict", default=[], options=_TOPIC),
             fail_on_foreign=dict(type="bool", default=True),
         ),

@@ -31,13 +31,22 @@ class FakeS3:
 
 
 class FakeKms:
-    def __init__(self, keys):
+    def __init__(self, keys, rotation=None):
         self.keys = keys
+        self.rotation = rotation or {}
+        self.rotation_reads = []
 
     def describe_key(self, aws_retry=False, KeyId=None):
         if KeyId not in self.keys:
             raise client_error("NotFoundException", "DescribeKey")
         return {"KeyMetadata": self.keys[KeyId]}
+
+    def get_key_rotation_status(self, aws_retry=False, KeyId=None):
+        self.rotation_reads.append(KeyId)
+        answer = self.rotation.get(KeyId, False)
+        if isinstance(answer, Exception):
+            raise answer
+        return {"KeyRotationEnabled": answer}
 
 
 class FakeSns:
@@ -276,3 +285,57 @@ def test_sns_topic_with_the_roles_tags_says_whether_they_are_in_place():
     ({}, {"a": "1"}, False)])
 def test_tags_in_place_ignores_other_tags_and_needs_each_wanted_value(current, wanted, in_place):
     assert R.tags_in_place(current, wanted) is in_place
+
+
+def _key(number, account=LOG, state="Enabled", description="findings", manager="CUSTOMER"):
+    return {"AWSAccountId": account, "Arn": "arn:aws:kms:us-east-1:%s:key/%d" % (account, number),
+            "KeyManager": manager, "KeyState": state, "Description": description}
+
+
+WANTED_KEY = {"description": "findings", "enabled": True, "enable_key_rotation": True}
+
+
+def test_a_key_given_settings_is_in_place_only_when_enabled_described_and_rotated_as_asked():
+    keys = {"alias/ok": _key(1), "alias/unrotated": _key(2), "alias/disabled": _key(3, state="Disabled"),
+            "alias/deleting": _key(4, state="PendingDeletion"), "alias/renamed": _key(5, description="other"),
+            "alias/denied": _key(6)}
+    arn = "arn:aws:kms:us-east-1:%s:key/%d"
+    rotation = dict((arn % (LOG, number), True) for number in (1, 3, 4, 5, 6))
+    rotation[arn % (LOG, 2)] = False
+    rotation[arn % (LOG, 6)] = client_error("AccessDeniedException", "GetKeyRotationStatus")
+    kms = FakeKms(keys, rotation)
+    records, problems = R.check_resources({"kms": kms}, LOG, kms_keys=[
+        {"name": "alias/" + name, "variable": "v", "settings": WANTED_KEY}
+        for name in ("ok", "unrotated", "disabled", "deleting", "renamed", "denied")])
+    assert problems == []
+    assert [r["settings_in_place"] for r in records] == [True, False, False, False, False, False]
+    assert [r["key_rotation_enabled"] for r in records] == [True, False, True, True, True, None]
+    assert records[0]["key_state"] == "Enabled" and records[0]["description"] == "findings"
+
+
+def test_a_disabled_key_is_in_place_when_asked_to_be_disabled_and_unset_settings_are_not_compared():
+    kms = FakeKms({"alias/off": _key(1, state="Disabled", description="anything")})
+    records, _problems = R.check_resources({"kms": kms}, LOG, kms_keys=[
+        {"name": "alias/off", "variable": "v", "settings": {"enabled": False}}])
+    assert records[0]["settings_in_place"] is True
+
+
+def test_key_rotation_is_read_only_for_an_owned_customer_key_given_settings():
+    kms = FakeKms({"alias/ours": _key(1), "alias/theirs": _key(2, account=SQUATTER),
+                   "alias/aws/s3": _key(3, manager="AWS"), "alias/plain": _key(4)})
+    records, problems = R.check_resources({"kms": kms}, LOG, kms_keys=[
+        {"name": "alias/ours", "variable": "a", "settings": WANTED_KEY},
+        {"name": "alias/theirs", "variable": "b", "settings": WANTED_KEY},
+        {"name": "alias/aws/s3", "variable": "c", "settings": WANTED_KEY},
+        {"name": "alias/plain", "variable": "d"},
+        {"name": "alias/missing", "variable": "e", "settings": WANTED_KEY}])
+    assert kms.rotation_reads == ["arn:aws:kms:us-east-1:%s:key/1" % LOG]
+    assert ["settings_in_place" in r for r in records] == [True, False, False, False, False]
+    assert len(problems) == 2
+
+
+def test_a_rotation_read_failure_other_than_access_denied_is_passed_on():
+    failure = client_error("KMSInternalException", "GetKeyRotationStatus")
+    kms = FakeKms({"alias/ours": _key(1)}, {"arn:aws:kms:us-east-1:%s:key/1" % LOG: failure})
+    with pytest.raises(ClientError):
+        R.check_resources({"kms": kms}, LOG, kms_keys=[{"name": "alias/ours", "variable": "a", "settings": WANTED_KEY}])
