@@ -17,8 +17,8 @@ Scenarios (--scenario, default all):
                first run <= 180 s, re-run <= 60 s with 0 writes, verify.yml <= 60 s. Long: run it
                on an idle machine.
 
-Every first run also counts GuardDuty's writes in each Region against the API's count
-(guardduty_write_lower_bound, the issue's lower bound: the delegation, the administrator's detector, the organization
+Every first run also counts GuardDuty's writes in each Region against issue 12's lower bound
+(guardduty_write_lower_bound: the delegation, the administrator's detector, the organization
 configuration, the publishing destination, one CreateMembers call per 50 accounts, one InviteMembers
 call per 50 outside accounts, and each outside account's detector and acceptance) and fails past
 1.5 times it.
