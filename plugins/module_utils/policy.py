@@ -19,6 +19,7 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import arn
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import error_code
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
     bucket_owner_params,
     is_owner_mismatch,
@@ -321,6 +322,64 @@ def check_policy_limits(policy, resource_type):
     if most is not None and len(statements) > most:
         raise PolicyError("the resulting {0} policy would hold {1} statements, over AWS's limit of {2}".format(
             resource_type, len(statements), most))
+
+
+class PolicyChange:
+    """One resource's policy change, worked out (read, merged and validated) before anything is written."""
+
+    def __init__(self, store, current, result):
+        self.store = store
+        self.current = current
+        self.result = result
+
+    @property
+    def changed(self):
+        return self.result.changed
+
+    @property
+    def delete(self):
+        """An S3 bucket policy left without statements is deleted."""
+        return self.result.changed and self.result.empty
+
+    def output(self):
+        """What resource_policy returns for this resource: the policies, the Sids changed and a diff."""
+        output = dict(
+            changed=self.changed,
+            policy=None if self.delete else self.result.policy,
+            previous_policy=self.current,
+            resource_arn=self.store.arn,
+            statements_added=self.result.added,
+            statements_updated=self.result.updated,
+            statements_removed=self.result.removed,
+            policy_deleted=self.delete,
+        )
+        if self.changed:
+            header = "{0} policy".format(self.store.arn)
+            output["diff"] = diff_of(self.current or {}, output["policy"] or {}, before_header=header,
+                                     after_header=header)
+        return output
+
+    def apply(self, backup=None):
+        """Write the change; the previous policy first goes to ``backup`` (a path) when there is one.
+        Returns the backup file written, or None."""
+        written = None
+        if backup and self.current is not None:
+            written = write_backup(self.current, backup)
+        if self.delete:
+            self.store.delete()
+        else:
+            self.store.write(self.result.policy)
+        return written
+
+
+def plan_policy_change(store, current, statements, state="present"):
+    """The PolicyChange that puts ``statements`` in (or, absent, out of) ``current``, the policy ``store`` read.
+    Raises PolicyError when the request or the policy it leads to is invalid; nothing is written."""
+    result = merge_statements(current, statements, state, store.resource_type)
+    if result.changed and result.empty and store.resource_type != S3_BUCKET:
+        raise PolicyError("removing {0} would leave the {1} policy without statements, which AWS does not "
+                          "allow".format(", ".join(result.removed), store.resource_type))
+    return PolicyChange(store, current, result)
 
 
 # -- backups ---------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ options:
   resource_type:
     description:
       - The kind of resource whose policy is edited.
+      - Required, with O(resource) and O(statements), unless O(policies) is given.
     type: str
-    required: true
     choices: ['s3_bucket', 'kms_key', 'sns_topic']
   resource:
     description:
@@ -39,7 +39,6 @@ options:
         V(name)) or alias ARN for V(kms_key); the topic ARN for V(sns_topic).
       - A key or topic ARN is read and written in the Region the ARN names, whatever O(region) says.
     type: str
-    required: true
   statements:
     description:
       - The policy statements to ensure, each a dictionary in IAM policy grammar with a unique C(Sid).
@@ -48,7 +47,33 @@ options:
       - With O(state=absent) only C(Sid) is used.
     type: list
     elements: dict
-    required: true
+  policies:
+    description:
+      - Several resources of one account in one task, each as O(resource_type), O(resource), O(statements) and
+        O(state) describe one. Every policy is read, merged and validated before the first is written, so a
+        problem with any of them stops the task with nothing written.
+      - Mutually exclusive with O(resource_type), O(resource), O(statements) and O(backup_file).
+    type: list
+    elements: dict
+    suboptions:
+      resource_type:
+        description: As O(resource_type).
+        type: str
+        required: true
+        choices: ['s3_bucket', 'kms_key', 'sns_topic']
+      resource:
+        description: As O(resource).
+        type: str
+        required: true
+      statements:
+        description: As O(statements).
+        type: list
+        elements: dict
+        required: true
+      state:
+        description: As O(state); O(state) when not given.
+        type: str
+        choices: ['present', 'absent']
   expected_owner:
     description:
       - The 12-digit id of the account that must own the resource. An S3 bucket is then read and written with
@@ -115,6 +140,23 @@ EXAMPLES = r"""
         Action: kms:GenerateDataKey
         Resource: "*"
 
+- name: Let GuardDuty use the key and the bucket, both policies read and checked before either is written
+  radiant.aws_onboarding.resource_policy:
+    expected_owner: "123456789012"
+    backup_dir: /srv/policy-backups
+    policies:
+      - resource_type: kms_key
+        resource: alias/guardduty-s3-radiantsecurity
+        statements:
+          - {Sid: AllowGuardDutyKey, Effect: Allow, Principal: {Service: guardduty.amazonaws.com},
+             Action: kms:GenerateDataKey, Resource: "*"}
+      - resource_type: s3_bucket
+        resource: example-guardduty-radiantsecurity
+        statements:
+          - {Sid: AllowGuardDutyPutObject, Effect: Allow, Principal: {Service: guardduty.amazonaws.com},
+             Action: s3:PutObject, Resource: "arn:aws:s3:::example-guardduty-radiantsecurity/*"}
+  register: export_policies
+
 - name: Remove our statement from the topic policy when offboarding
   radiant.aws_onboarding.resource_policy:
     resource_type: sns_topic
@@ -125,42 +167,51 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+results:
+  description:
+    - One entry per O(policies) item, in their order, with the item's C(resource_type) and C(resource), its
+      C(changed), and the keys below for that resource. The task's diff lists the changed ones.
+  returned: when O(policies) is given
+  type: list
+  elements: dict
+  sample: [{"resource_type": "kms_key", "resource": "alias/guardduty-s3-radiantsecurity", "changed": false,
+            "statements_added": [], "statements_updated": [], "statements_removed": []}]
 policy:
   description: The policy after the change (what it would be in check mode); null when the resource has none.
-  returned: always
+  returned: without O(policies); with it, in each entry of RV(results)
   type: dict
   sample: {"Version": "2012-10-17", "Statement": [{"Sid": "AllowS3Publish", "Effect": "Allow"}]}
 previous_policy:
   description: The policy before the change, for keeping as a backup; null when the resource had none.
-  returned: always
+  returned: without O(policies); with it, in each entry of RV(results)
   type: dict
   sample: {"Version": "2012-10-17", "Statement": []}
 resource_arn:
   description: The ARN of the resource.
-  returned: always
+  returned: without O(policies); with it, in each entry of RV(results)
   type: str
   sample: arn:aws:s3:::example-cloudtrail-logs
 statements_added:
   description: Sids of the statements added.
-  returned: always
+  returned: without O(policies); with it, in each entry of RV(results)
   type: list
   elements: str
   sample: ["AWSCloudTrailWrite"]
 statements_updated:
   description: Sids of the statements whose content was replaced.
-  returned: always
+  returned: without O(policies); with it, in each entry of RV(results)
   type: list
   elements: str
   sample: []
 statements_removed:
   description: Sids of the statements removed.
-  returned: always
+  returned: without O(policies); with it, in each entry of RV(results)
   type: list
   elements: str
   sample: []
 policy_deleted:
   description: Whether the whole bucket policy was (or in check mode would be) deleted because no statement was left.
-  returned: always
+  returned: without O(policies); with it, in each entry of RV(results)
   type: bool
   sample: false
 backup_file:
@@ -178,17 +229,14 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.arns import partition_for_region
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
-from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import diff_of
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import (
     RESOURCE_TYPES,
-    S3_BUCKET,
     PolicyError,
     ResourceNotFound,
     ResourcePolicyStore,
     backup_path,
-    merge_statements,
+    plan_policy_change,
     region_of,
-    write_backup,
 )
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
     arn_account,
@@ -196,33 +244,18 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_ow
 )
 
 _CLIENTS = {"s3_bucket": "s3", "kms_key": "kms", "sns_topic": "sns"}
+_STATES = ["present", "absent"]
 
 
-def main():
-    argument_spec = dict(
-        resource_type=dict(type="str", required=True, choices=list(RESOURCE_TYPES)),
-        resource=dict(type="str", required=True),
-        statements=dict(type="list", elements="dict", required=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        backup_file=dict(type="path"),
-        backup_dir=dict(type="path"),
-        expected_owner=dict(type="str"),
-    )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[["backup_file", "backup_dir"]],
-    )
-    resource_type = module.params["resource_type"]
-    resource = module.params["resource"]
-
-    client_args = {}
-    if region_of(resource_type, resource):
-        client_args["region"] = region_of(resource_type, resource)
-    client = aws_client(module, _CLIENTS[resource_type], **client_args)
-    expected_owner = module.params["expected_owner"]
-    store = ResourcePolicyStore(client, resource_type, resource, expected_owner=expected_owner,
-                                partition=partition_for_region(module.region))
+def _plan(module, clients, item, expected_owner):
+    """Read one resource's policy and work out its change; fails the module, naming the resource, on a problem.
+    Nothing is written here."""
+    resource_type, resource = item["resource_type"], item["resource"]
+    region = region_of(resource_type, resource) or module.region
+    if (resource_type, region) not in clients:
+        clients[resource_type, region] = aws_client(module, _CLIENTS[resource_type], region=region)
+    store = ResourcePolicyStore(clients[resource_type, region], resource_type, resource,
+                                expected_owner=expected_owner, partition=partition_for_region(module.region))
     try:
         current = store.read()
     except PolicyError as error:  # S3 refused: another account owns the bucket
@@ -241,48 +274,71 @@ def main():
     if expected_owner and owner and owner != expected_owner:
         module.fail_json(msg=ownership_problem(resource_type.replace("_", " "), store.arn, owner, expected_owner,
                                                "the variable that sets it"))
-
     try:
-        result = merge_statements(current, module.params["statements"], module.params["state"], resource_type)
-        if result.changed and result.empty and resource_type != S3_BUCKET:
-            raise PolicyError("removing {0} would leave the {1} policy without statements, which AWS does not "
-                              "allow".format(", ".join(result.removed), resource_type))
+        return plan_policy_change(store, current, item["statements"], item["state"] or module.params["state"])
     except PolicyError as error:
         module.fail_json(msg="{0} {1}: {2}".format(resource_type, resource, error))
 
-    delete = result.changed and result.empty
-    output = dict(
-        changed=result.changed,
-        policy=None if delete else result.policy,
-        previous_policy=current,
-        resource_arn=store.arn,
-        statements_added=result.added,
-        statements_updated=result.updated,
-        statements_removed=result.removed,
-        policy_deleted=delete,
+
+def main():
+    item_spec = dict(
+        resource_type=dict(type="str", required=True, choices=list(RESOURCE_TYPES)),
+        resource=dict(type="str", required=True),
+        statements=dict(type="list", elements="dict", required=True),
+        state=dict(type="str", choices=_STATES),
     )
-    if result.changed:
-        output["diff"] = diff_of(current or {}, output["policy"] or {},
-                                 before_header="{0} policy".format(store.arn),
-                                 after_header="{0} policy".format(store.arn))
+    argument_spec = dict(
+        resource_type=dict(type="str", choices=list(RESOURCE_TYPES)),
+        resource=dict(type="str"),
+        statements=dict(type="list", elements="dict"),
+        policies=dict(type="list", elements="dict", options=item_spec),
+        state=dict(type="str", default="present", choices=_STATES),
+        backup_file=dict(type="path"),
+        backup_dir=dict(type="path"),
+        expected_owner=dict(type="str"),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[["backup_file", "backup_dir"], ["policies", "resource"], ["policies", "resource_type"],
+                            ["policies", "statements"], ["policies", "backup_file"]],
+        required_one_of=[["policies", "resource"]],
+        required_together=[["resource", "resource_type", "statements"]],
+    )
+    params = module.params
+    batch = params["policies"] is not None
+    items = params["policies"] if batch else [dict(resource_type=params["resource_type"], resource=params["resource"],
+                                                   statements=params["statements"], state=params["state"])]
+    clients = {}
+    # Every policy is read, merged and validated before the first is written.
+    changes = [_plan(module, clients, item, params["expected_owner"]) for item in items]
 
-    if result.changed and not module.check_mode:
-        if current is not None and (module.params["backup_file"] or module.params["backup_dir"]):
-            path = module.params["backup_file"] or backup_path(module.params["backup_dir"], resource_type, resource)
-            try:
-                output["backup_file"] = write_backup(current, path)
-            except OSError as error:
-                module.fail_json(msg="Unable to write the policy backup {0}: {1}; nothing was changed".format(
-                    path, error))
+    outputs = [change.output() for change in changes]
+    # A failed write reports what the earlier ones did.
+    so_far = dict(results=outputs) if batch else {}
+    for change, output in zip(changes, outputs):
+        if not change.changed or module.check_mode:
+            continue
+        backup = params["backup_file"] or (
+            backup_path(params["backup_dir"], change.store.resource_type, change.store.resource)
+            if params["backup_dir"] else None)
         try:
-            if delete:
-                store.delete()
-            else:
-                store.write(result.policy)
+            written = change.apply(backup)
+        except OSError as error:
+            module.fail_json(msg="Unable to write the policy backup {0}: {1}; the policy of {2} was not changed".format(
+                backup, error, change.store.arn), **so_far)
         except (BotoCoreError, ClientError) as error:
-            module.fail_json_aws(error, msg="Unable to write the policy of {0} {1}".format(resource_type, resource))
+            module.fail_json_aws(error, msg="Unable to write the policy of {0} {1}".format(
+                change.store.resource_type, change.store.resource), **so_far)
+        if written:
+            output["backup_file"] = written
 
-    module.exit_json(**output)
+    if not batch:
+        module.exit_json(**outputs[0])
+    diffs = [output.pop("diff") for output in outputs if "diff" in output]
+    for item, output in zip(items, outputs):
+        output.update(resource_type=item["resource_type"], resource=item["resource"])
+    module.exit_json(changed=any(change.changed for change in changes), results=outputs, diff=diffs)
 
 
 if __name__ == "__main__":

@@ -228,3 +228,54 @@ def test_the_bucket_arn_of_a_policy_store_is_in_its_partition(partition):
     store = P.ResourcePolicyStore(FakeS3(), P.S3_BUCKET, "logs", partition=partition)
     store.read()
     assert store.arn == "arn:{0}:s3:::logs".format(partition)
+
+
+class FakeStore:
+    """A ResourcePolicyStore stand-in that records what would be written."""
+
+    def __init__(self, resource_type, arn="arn:aws:s3:::bucket"):
+        self.resource_type = resource_type
+        self.resource = arn
+        self.arn = arn
+        self.written = []
+
+    def write(self, policy):
+        self.written.append(("write", policy))
+
+    def delete(self):
+        self.written.append(("delete", None))
+
+
+OURS = {"Sid": "Ours", "Effect": "Allow", "Principal": {"Service": "guardduty.amazonaws.com"},
+        "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bucket/*"}
+THEIRS = {"Sid": "Theirs", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+          "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"}
+
+
+def test_a_planned_change_writes_only_when_applied_and_backs_up_the_previous_policy(tmp_path):
+    store = FakeStore(P.S3_BUCKET)
+    current = {"Version": "2012-10-17", "Statement": [THEIRS]}
+    change = P.plan_policy_change(store, current, [OURS])
+    assert change.changed and not change.delete and store.written == []
+    output = change.output()
+    assert output["statements_added"] == ["Ours"] and output["previous_policy"] == current
+    assert output["diff"]["before"] == current and output["diff"]["before_header"] == "arn:aws:s3:::bucket policy"
+    backup = change.apply(str(tmp_path / "backup.json"))
+    assert json.loads((tmp_path / "backup.json").read_text()) == current and backup == str(tmp_path / "backup.json")
+    assert [call for call, _policy in store.written] == ["write"]
+    assert store.written[0][1]["Statement"] == [THEIRS, OURS]
+
+
+def test_an_unchanged_policy_has_no_diff_and_removing_the_last_s3_statement_deletes_the_policy():
+    store = FakeStore(P.S3_BUCKET)
+    unchanged = P.plan_policy_change(store, {"Version": "2012-10-17", "Statement": [OURS]}, [OURS])
+    assert not unchanged.changed and "diff" not in unchanged.output()
+    emptied = P.plan_policy_change(store, {"Version": "2012-10-17", "Statement": [OURS]}, [{"Sid": "Ours"}], "absent")
+    assert emptied.delete and emptied.output()["policy"] is None
+    assert emptied.apply() is None and store.written == [("delete", None)]
+
+
+def test_a_key_or_topic_policy_is_never_emptied():
+    key = FakeStore(P.KMS_KEY, "arn:aws:kms:us-east-1:111122223333:key/1")
+    with pytest.raises(P.PolicyError, match="without statements"):
+        P.plan_policy_change(key, {"Version": "2012-10-17", "Statement": [OURS]}, [{"Sid": "Ours"}], "absent")
