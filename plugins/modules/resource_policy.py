@@ -314,22 +314,23 @@ def main():
     changes = [_plan(module, clients, item, params["expected_owner"]) for item in items]
 
     outputs = [change.output() for change in changes]
-    # A failed write reports what the earlier ones did.
-    so_far = dict(results=outputs) if batch else {}
-    for change, output in zip(changes, outputs):
+    for index, (change, output) in enumerate(zip(changes, outputs)):
         if not change.changed or module.check_mode:
             continue
+        # A failed write names the policies written before it, and returns their results.
+        done = dict(results=outputs[:index]) if batch else {}
+        before = "; the policies listed before it that changed were written" if batch and index else ""
         backup = params["backup_file"] or (
             backup_path(params["backup_dir"], change.store.resource_type, change.store.resource)
             if params["backup_dir"] else None)
         try:
             written = change.apply(backup)
         except OSError as error:
-            module.fail_json(msg="Unable to write the policy backup {0}: {1}; the policy of {2} was not changed".format(
-                backup, error, change.store.arn), **so_far)
+            module.fail_json(msg="Unable to write the policy backup {0}: {1}; the policy of {2} was not "
+                                 "changed{3}".format(backup, error, change.store.arn, before), **done)
         except (BotoCoreError, ClientError) as error:
-            module.fail_json_aws(error, msg="Unable to write the policy of {0} {1}".format(
-                change.store.resource_type, change.store.resource), **so_far)
+            module.fail_json_aws(error, msg="Unable to write the policy of {0} {1}{2}".format(
+                change.store.resource_type, change.store.resource, before), **done)
         if written:
             output["backup_file"] = written
 
