@@ -12,11 +12,17 @@ def onboard_phase_tags():
     with open(os.path.join(ROOT, "playbooks", "onboard.yml")) as handle:
         plays = yaml.safe_load(handle)
     tags = {}
-    for play in plays:
-        for task in play.get("tasks", []):
+
+    def collect(tasks):
+        for task in tasks:
+            for section in ("block", "rescue", "always"):
+                collect(task.get(section, []))
             role = (task.get("ansible.builtin.include_role") or {}).get("name", "")
             if role:
-                tags[role.rsplit(".", 1)[-1]] = set(task.get("tags", []))
+                tags.setdefault(role.rsplit(".", 1)[-1], set()).update(task.get("tags", []))
+
+    for play in plays:
+        collect(play.get("tasks", []))
     return tags
 
 
