@@ -136,6 +136,8 @@ organization_error:
   sample: "AWSOrganizationsNotInUseException: Your account is not a member of an organization."
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 try:
     import botocore
 except ImportError:
@@ -199,6 +201,14 @@ def describe_in_own_sessions(module, accounts):
     return statuses, unreachable
 
 
+def read_organization(client, caller):
+    """``(organization, None)``, or ``(None, why not)`` when Organizations refuses."""
+    try:
+        return organization_info(client, caller, service_access=True), None
+    except OrganizationsError as error:  # the caller reports it in its own words, with its other findings
+        return None, str(error)
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -219,6 +229,12 @@ def main():
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
         module.fail_json_aws(error, msg="Unable to identify the calling account")
     caller = identity["Account"]
+    # The organization is walked (tens of pages at 2,000 accounts) while the accounts are reached.
+    background = ThreadPoolExecutor(max_workers=1)
+    organization = None
+    if module.params["organization"]:
+        organization = background.submit(read_organization, aws_client(module, "organizations"), caller)
+    background.shutdown(wait=False)
     own = {}
     try:
         if module.params["list_regions"]:
@@ -258,11 +274,12 @@ def main():
         accounts=accounts,
         account_errors=account_errors,
     )
-    if module.params["organization"]:
-        try:
-            result["organization"] = organization_info(aws_client(module, "organizations"), caller, service_access=True)
-        except OrganizationsError as error:  # the caller reports it in its own words, with its other findings
-            result["organization_error"] = str(error)
+    if organization is not None:
+        found, why_not = organization.result()
+        if why_not is None:
+            result["organization"] = found
+        else:
+            result["organization_error"] = why_not
     if account_errors:
         errors = ["account {0}: {1}".format(account_id, why) for account_id, why in account_errors.items()]
         module.fail_json(msg=failure_message(errors, len(outside), what="accounts"), **result)
