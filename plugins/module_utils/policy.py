@@ -382,6 +382,29 @@ def plan_policy_change(store, current, statements, state="present"):
     return PolicyChange(store, current, result)
 
 
+def statements_in_place(client, record, statements, expected_owner=None):
+    """Whether ``statements`` are in the policy of ``record``'s resource (an owned resource as
+    resource_owner.check_resources describes it, read with ``client``) as resource_policy, state present,
+    would leave them: True or False. None when the caller may not read the policy or the statements are
+    not valid, so that resource_policy runs and says why. One read; nothing is written."""
+    from botocore.exceptions import ClientError
+
+    resource_type = record["type"]
+    try:
+        if resource_type == KMS_KEY:
+            current = parse_policy(client.get_key_policy(aws_retry=True, KeyId=record["arn"],
+                                                         PolicyName="default").get("Policy"))
+        else:
+            current = ResourcePolicyStore(client, resource_type, record["name"], expected_owner=expected_owner).read()
+        return not merge_statements(current, statements, "present", resource_type).changed
+    except ClientError as error:
+        if error_code(error) in ("AccessDenied", "AccessDeniedException", "AuthorizationError"):
+            return None
+        raise
+    except (PolicyError, ResourceNotFound):
+        return None
+
+
 # -- backups ---------------------------------------------------------------------------------
 
 def backup_path(backup_dir, resource_type, resource, now=None):

@@ -51,6 +51,13 @@ options:
         elements: str
         choices: [public_access_block, encryption, notification_configuration]
         default: []
+      policy_statements:
+        description:
+          - The statements the role puts in the bucket's policy with M(radiant.aws_onboarding.resource_policy). For an
+            owned bucket the record then carries C(policy_in_place), so that the role runs that module only when the
+            policy lacks one of them or holds another version of one.
+        type: list
+        elements: dict
   kms_keys:
     description:
       - KMS keys to check, by alias (V(alias/name) or V(name)), key id or key ARN.
@@ -83,6 +90,13 @@ options:
           enable_key_rotation:
             description: Whether automatic rotation is on.
             type: bool
+      policy_statements:
+        description:
+          - The statements the role puts in the key's policy with M(radiant.aws_onboarding.resource_policy). For an
+            owned key the record then carries C(policy_in_place), so that the role runs that module only when the
+            policy lacks one of them or holds another version of one.
+        type: list
+        elements: dict
   sns_topics:
     description:
       - SNS topics to check, by ARN.
@@ -112,6 +126,13 @@ options:
             C(tags) and C(tags_in_place), so that the role runs the module that adds tags only when one is missing
             or has another value.
         type: dict
+      policy_statements:
+        description:
+          - The statements the role puts in the topic's policy with M(radiant.aws_onboarding.resource_policy). For an
+            owned topic the record then carries C(policy_in_place), so that the role runs that module only when the
+            policy lacks one of them or holds another version of one.
+        type: list
+        elements: dict
   fail_on_foreign:
     description:
       - Fail, listing every problem, when another account owns one of the resources. With V(false) the
@@ -219,6 +240,14 @@ resources:
       description: Whether every tag of O(sns_topics[].tags) is on the topic with its value.
       returned: for an owned topic given O(sns_topics[].tags)
       type: bool
+    policy_in_place:
+      description:
+        - Whether every statement of the resource's O(buckets[].policy_statements) (O(kms_keys[].policy_statements),
+          O(sns_topics[].policy_statements)) is in its policy as M(radiant.aws_onboarding.resource_policy) would put
+          it, which is all that module would change. Null when the caller may not read the policy or a statement is
+          not valid (the module then says why).
+      returned: for an owned (customer managed) resource given policy statements
+      type: bool
   sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity",
             "variable": "radiant_findings_bucket_name", "state": "foreign", "owner": null}]
 check_mode:
@@ -244,18 +273,23 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import aws_client
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.policy import statements_in_place
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_owner import (
     BUCKET_FACTS,
     TOPIC_FACTS,
     check_resources,
 )
 
-_RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
+_RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True),
+                 policy_statements=dict(type="list", elements="dict"))
 _BUCKET = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(BUCKET_FACTS)))
 _KEY = dict(_RESOURCE, settings=dict(type="dict", options=dict(
     description=dict(type="str"), enabled=dict(type="bool", default=True), enable_key_rotation=dict(type="bool"))))
 _TOPIC = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(TOPIC_FACTS)),
               tags=dict(type="dict"))
+
+
+_SERVICES = {"s3_bucket": "s3", "kms_key": "kms", "sns_topic": "sns"}
 
 
 def main():
@@ -276,6 +310,11 @@ def main():
     try:
         records, problems = check_resources(clients, params["expected_owner"], buckets=params["buckets"],
                                             kms_keys=params["kms_keys"], sns_topics=params["sns_topics"])
+        # In the order check_resources returns them: buckets, keys, topics.
+        for record, asked in zip(records, params["buckets"] + params["kms_keys"] + params["sns_topics"]):
+            if asked["policy_statements"] is not None and record["state"] == "owned":
+                record["policy_in_place"] = statements_in_place(
+                    clients[_SERVICES[record["type"]]], record, asked["policy_statements"], params["expected_owner"])
     except (BotoCoreError, ClientError) as error:
         module.fail_json_aws(error, msg="Unable to find out who owns the resources of account {0}".format(
             params["expected_owner"]))

@@ -4,6 +4,7 @@ import copy
 import json
 
 import pytest
+from botocore.exceptions import ClientError
 
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils import policy as P
 
@@ -279,3 +280,67 @@ def test_a_key_or_topic_policy_is_never_emptied():
     key = FakeStore(P.KMS_KEY, "arn:aws:kms:us-east-1:111122223333:key/1")
     with pytest.raises(P.PolicyError, match="without statements"):
         P.plan_policy_change(key, {"Version": "2012-10-17", "Statement": [OURS]}, [{"Sid": "Ours"}], "absent")
+
+
+# -- statements_in_place: resource_owner_info's policy_in_place ------------------------------------
+
+class _PolicyReads:
+    """A client that answers the three policy reads with fixed policies (None: no bucket policy)."""
+
+    def __init__(self, policy=None, error=None):
+        self.policy, self.error, self.calls = policy, error, []
+
+    def _answer(self, operation, **params):
+        self.calls.append((operation, params))
+        if self.error:
+            raise ClientError({"Error": {"Code": self.error, "Message": self.error}}, operation)
+
+    def get_bucket_policy(self, aws_retry=False, **params):
+        self._answer("GetBucketPolicy", **params)
+        if self.policy is None:
+            raise ClientError({"Error": {"Code": "NoSuchBucketPolicy", "Message": "none"}}, "GetBucketPolicy")
+        return {"Policy": json.dumps(self.policy)}
+
+    def get_key_policy(self, aws_retry=False, **params):
+        self._answer("GetKeyPolicy", **params)
+        return {"Policy": json.dumps(self.policy)}
+
+    def get_topic_attributes(self, aws_retry=False, **params):
+        self._answer("GetTopicAttributes", **params)
+        return {"Attributes": {"Policy": json.dumps(self.policy)}}
+
+
+_WRITE = {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+          "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs/*"}
+_CUSTOMER = {"Sid": "Customer", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::logs/*"}
+
+
+@pytest.mark.parametrize("record, read", [
+    ({"type": "s3_bucket", "name": "logs"}, "GetBucketPolicy"),
+    ({"type": "kms_key", "name": "alias/k", "arn": "arn:aws:kms:us-east-1:111111111111:key/k"}, "GetKeyPolicy"),
+    ({"type": "sns_topic", "name": "arn:aws:sns:us-east-1:111111111111:t"}, "GetTopicAttributes")])
+def test_statements_in_place_reads_each_kind_once_and_ignores_other_statements(record, read):
+    client = _PolicyReads({"Version": "2012-10-17", "Statement": [_CUSTOMER, _WRITE]})
+    assert P.statements_in_place(client, record, [_WRITE], "111111111111") is True
+    assert [operation for operation, _params in client.calls] == [read]
+    if read == "GetBucketPolicy":
+        assert client.calls[0][1]["ExpectedBucketOwner"] == "111111111111"
+    if read == "GetKeyPolicy":
+        assert client.calls[0][1]["KeyId"] == record["arn"]
+
+
+def test_statements_in_place_is_false_for_a_missing_or_different_statement():
+    record = {"type": "s3_bucket", "name": "logs"}
+    other = dict(_WRITE, Resource="arn:aws:s3:::logs/AWSLogs/*")
+    assert P.statements_in_place(_PolicyReads(None), record, [_WRITE]) is False
+    assert P.statements_in_place(_PolicyReads({"Statement": [_CUSTOMER]}), record, [_WRITE]) is False
+    assert P.statements_in_place(_PolicyReads({"Statement": [other]}), record, [_WRITE]) is False
+
+
+def test_statements_in_place_is_none_when_the_policy_cannot_be_read_or_a_statement_is_invalid():
+    record = {"type": "sns_topic", "name": "arn:aws:sns:us-east-1:111111111111:t"}
+    assert P.statements_in_place(_PolicyReads(error="AuthorizationError"), record, [_WRITE]) is None
+    assert P.statements_in_place(_PolicyReads({"Statement": []}), record, [{"Sid": "Broken"}]) is None
+    with pytest.raises(ClientError):
+        P.statements_in_place(_PolicyReads(error="Throttling"), record, [_WRITE])
