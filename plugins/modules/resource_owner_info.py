@@ -245,7 +245,7 @@ resources:
         - Whether every statement of the resource's O(buckets[].policy_statements) (O(kms_keys[].policy_statements),
           O(sns_topics[].policy_statements)) is in its policy as M(radiant.aws_onboarding.resource_policy) would put
           it, which is all that module would change. Null when the caller may not read the policy or a statement is
-          not valid (the module then says why).
+          not valid (M(radiant.aws_onboarding.resource_policy) then runs and says why).
       returned: for an owned (customer managed) resource given policy statements
       type: bool
   sample: [{"type": "s3_bucket", "name": "example-guardduty-radiantsecurity",
