@@ -386,16 +386,14 @@ def statements_in_place(client, record, statements, expected_owner=None):
     """Whether ``statements`` are in the policy of ``record``'s resource (an owned resource as
     resource_owner.check_resources describes it, read with ``client``) as resource_policy, state present,
     would leave them: True or False. None when the caller may not read the policy or the statements are
-    not valid, so that resource_policy runs and says why. One read; nothing is written."""
+    not valid, so that resource_policy runs and says why. Read as resource_policy reads it; nothing is written."""
     from botocore.exceptions import ClientError
 
     resource_type = record["type"]
+    # A key by the ARN its record found (GetKeyPolicy takes no alias).
+    resource = record["arn"] if resource_type == KMS_KEY else record["name"]
     try:
-        if resource_type == KMS_KEY:
-            current = parse_policy(client.get_key_policy(aws_retry=True, KeyId=record["arn"],
-                                                         PolicyName="default").get("Policy"))
-        else:
-            current = ResourcePolicyStore(client, resource_type, record["name"], expected_owner=expected_owner).read()
+        current = ResourcePolicyStore(client, resource_type, resource, expected_owner=expected_owner).read()
         return not merge_statements(current, statements, "present", resource_type).changed
     except ClientError as error:
         if error_code(error) in ("AccessDenied", "AccessDeniedException", "AuthorizationError"):
