@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Helpers every module of this collection shares: batching, bounded waits, diffs."""
 
+import json
 import time
 
 # GuardDuty's batch operations take 1-50 account ids (API reference, e.g. CreateMembers).
@@ -56,6 +57,13 @@ def wait_argument_spec(timeout=WAIT_TIMEOUT, switch=True, wait=True):
     if switch:
         spec["wait"] = dict(type="bool", default=wait)
     return spec
+
+
+def policy_document(value):
+    """A policy given as JSON text or as a dict, as a dict."""
+    if value is None or isinstance(value, dict):
+        return value
+    return json.loads(value)
 
 
 def diff_of(before, after, before_header=None, after_header=None):

@@ -34,6 +34,7 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors 
     error_code,
     error_message,
 )
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import policy_document
 
 # IAM's lists page with Marker in and Marker out (IsTruncated), not NextToken.
 IAM_PAGES = dict(input_token="Marker", output_token="Marker")
@@ -70,13 +71,6 @@ class Step:
         if value is not None and isinstance(value, AWS_ERRORS):
             raise IamStepError(self.text, value) from value
         return False
-
-
-def policy_document(value):
-    """A policy given as JSON text or as a dict, as a dict."""
-    if value is None or isinstance(value, dict):
-        return value
-    return json.loads(value)
 
 
 class WantedRole:

@@ -7,10 +7,13 @@ S3 bucket names are global, so a bucket with the expected name may belong to any
 account can create ``<company>-guardduty-radiantsecurity`` first: bucket squatting). HeadBucket
 with ExpectedBucketOwner tells: 200 is ours, 404 is free, 403 is another account's (S3 does not
 say whose). KMS keys and SNS topics say their account (DescribeKey's AWSAccountId and KeyManager,
-GetTopicAttributes' Owner). Every check here is a read.
+GetTopicAttributes' Owner). An IAM role's name is the caller's account's alone: it is read only to tell
+whether the role's settings are in place. Every check here is a read.
 """
 
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import error_code
+from ansible_collections.radiant.aws_onboarding.plugins.module_utils.common import policy_document
 
 OWNED = "owned"
 MISSING = "missing"
@@ -159,6 +162,47 @@ def topic_owner(client, topic_arn):
     return OWNED, attributes.get("Owner") or arn_account(topic_arn)
 
 
+def role_record(client, role):
+    """The record of an IAM role of the caller's account: state owned or missing and, for an owned role,
+    ``settings_in_place``: whether its description, trust policy, tags (none purged) and each inline policy are
+    as ``role`` says, which is all amazon.aws.iam_role (given no managed policies, path or boundary, purging no
+    tags or policies) and amazon.aws.iam_policy would change. None when the caller may not read an inline policy
+    (the modules then run and say why)."""
+    from botocore.exceptions import ClientError
+
+    record = dict(type="iam_role", name=role["name"], variable=role["variable"], state=MISSING, owner=None)
+    try:
+        found = client.get_role(aws_retry=True, RoleName=role["name"])["Role"]
+    except ClientError as error:
+        if error_code(error) == "NoSuchEntity":
+            return record
+        raise
+    record.update(state=OWNED, arn=found["Arn"], owner=arn_account(found["Arn"]))
+    tags = dict((tag["Key"], tag["Value"]) for tag in found.get("Tags") or ())
+    in_place = (
+        role.get("description") in (None, found.get("Description", ""))
+        and (role.get("assume_role_policy_document") is None
+             or not compare_policies(policy_document(found.get("AssumeRolePolicyDocument")),
+                                     policy_document(role["assume_role_policy_document"])))
+        and tags_in_place(tags, role.get("tags") or {}))
+    for name, document in sorted((role.get("inline_policies") or {}).items()):
+        if not in_place:
+            break
+        try:
+            current = client.get_role_policy(aws_retry=True, RoleName=role["name"], PolicyName=name)
+        except ClientError as error:
+            if error_code(error) == "NoSuchEntity":
+                in_place = False
+                break
+            if error_code(error) == "AccessDenied":
+                in_place = None
+                break
+            raise
+        in_place = not compare_policies(policy_document(current["PolicyDocument"]), policy_document(document))
+    record["settings_in_place"] = in_place
+    return record
+
+
 def ownership_problem(kind, name, owner, expected_owner, variable):
     """The message for a resource named as ours but owned by ``owner`` (None: S3 did not say)."""
     return (
@@ -173,13 +217,14 @@ def ownership_problem(kind, name, owner, expected_owner, variable):
             hint=" (or remove that bucket, if that account is yours)" if kind == "S3 bucket" else ""))
 
 
-def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics=()):
+def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics=(), iam_roles=()):
     """Ask who owns each resource; ``clients`` maps "s3"/"kms"/"sns" to boto3 clients (only those
     needed). Each resource is ``{"name": ..., "variable": ...}`` (an SNS topic by ARN); a bucket may
     add ``"facts"``, BUCKET_FACTS to read when the expected account owns it, a topic TOPIC_FACTS and
     ``"tags"``, the tags a role sets (its record then has ``tags`` and ``tags_in_place``), and a key
     ``"settings"``, what the role sets with amazon.aws.kms_key (its record then has ``key_rotation_enabled``
-    and ``settings_in_place``).
+    and ``settings_in_place``). A role (by name, in the caller's account) gives ``settings_in_place``
+    (role_record).
     Returns (records, problems): one record per resource (type, name, variable, state, owner, and its
     facts) and one problem message per resource another account owns."""
     expected_owner = str(expected_owner)
@@ -225,4 +270,5 @@ def check_resources(clients, expected_owner, buckets=(), kms_keys=(), sns_topics
             if wanted_tags is not None:
                 record["tags_in_place"] = tags_in_place(record["tags"], wanted_tags)
         records.append(record)
+    records.extend(role_record(clients["iam"], role) for role in iam_roles)
     return records, problems

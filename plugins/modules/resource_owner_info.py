@@ -133,6 +133,37 @@ options:
             policy lacks one of them or holds another version of one.
         type: list
         elements: dict
+  iam_roles:
+    description:
+      - IAM roles of the caller's account to read, by name, for a role that creates or updates them with
+        M(amazon.aws.iam_role) (no managed policies, path or permissions boundary given, tags not purged) and
+        M(amazon.aws.iam_policy). A role's name is its account's alone, so no other account can own it; an owned
+        role's record carries C(settings_in_place), so that the role runs those modules only when something
+        would change.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The role name.
+        type: str
+        required: true
+      variable:
+        description: The variable that sets the name.
+        type: str
+        required: true
+      description:
+        description: The role's description.
+        type: str
+      assume_role_policy_document:
+        description: The role's trust policy, compared as M(amazon.aws.iam_role) compares it.
+        type: json
+      tags:
+        description: The tags the role sets without purging.
+        type: dict
+      inline_policies:
+        description: Policy name -> document of each inline policy the role puts with M(amazon.aws.iam_policy).
+        type: dict
   fail_on_foreign:
     description:
       - Fail, listing every problem, when another account owns one of the resources. With V(false) the
@@ -180,7 +211,7 @@ resources:
   elements: dict
   contains:
     type:
-      description: V(s3_bucket), V(kms_key) or V(sns_topic).
+      description: V(s3_bucket), V(kms_key), V(sns_topic) or V(iam_role).
       type: str
     name:
       description: The name asked about.
@@ -207,8 +238,8 @@ resources:
       returned: for an owned bucket whose O(buckets[].facts) name it
       type: dict
     arn:
-      description: The key's ARN.
-      returned: for a key that exists
+      description: The key's or the role's ARN.
+      returned: for a key or a role that exists
       type: str
     key_manager:
       description: V(CUSTOMER) or V(AWS) (an AWS managed key, which is refused).
@@ -228,9 +259,12 @@ resources:
       type: bool
     settings_in_place:
       description:
-        - Whether the key is enabled (or disabled), described and rotated as O(kms_keys[].settings) says, which is
-          all M(amazon.aws.kms_key) would change on it.
-      returned: for an owned, customer managed key given O(kms_keys[].settings)
+        - For a key, whether it is enabled (or disabled), described and rotated as O(kms_keys[].settings) says, which
+          is all M(amazon.aws.kms_key) would change on it.
+        - For a role, whether its description, trust policy, tags and inline policies are as O(iam_roles) says, which
+          is all M(amazon.aws.iam_role) and M(amazon.aws.iam_policy) would change on it. Null when the caller may not
+          read an inline policy.
+      returned: for an owned, customer managed key given O(kms_keys[].settings), and for a role that exists
       type: bool
     tags:
       description: The topic's tags, key to value.
@@ -289,6 +323,11 @@ _TOPIC = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], cho
               tags=dict(type="dict"))
 
 
+_ROLE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True),
+             description=dict(type="str"), assume_role_policy_document=dict(type="json"), tags=dict(type="dict"),
+             inline_policies=dict(type="dict"))
+
+
 _SERVICES = {"s3_bucket": "s3", "kms_key": "kms", "sns_topic": "sns"}
 
 
@@ -299,18 +338,20 @@ def main():
             buckets=dict(type="list", elements="dict", default=[], options=_BUCKET),
             kms_keys=dict(type="list", elements="dict", default=[], options=_KEY, no_log=False),
             sns_topics=dict(type="list", elements="dict", default=[], options=_TOPIC),
+            iam_roles=dict(type="list", elements="dict", default=[], options=_ROLE),
             fail_on_foreign=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
     )
     params = module.params
-    options = (("s3", "buckets"), ("kms", "kms_keys"), ("sns", "sns_topics"))
+    options = (("s3", "buckets"), ("kms", "kms_keys"), ("sns", "sns_topics"), ("iam", "iam_roles"))
     needed = dict((service, params[option]) for service, option in options)
     clients = dict((service, aws_client(module, service)) for service, listed in needed.items() if listed)
     try:
         records, problems = check_resources(clients, params["expected_owner"], buckets=params["buckets"],
-                                            kms_keys=params["kms_keys"], sns_topics=params["sns_topics"])
-        # In the order check_resources returns them: buckets, keys, topics.
+                                            kms_keys=params["kms_keys"], sns_topics=params["sns_topics"],
+                                            iam_roles=params["iam_roles"])
+        # In the order check_resources returns them: buckets, keys, topics (then roles, without policy_statements).
         for record, asked in zip(records, params["buckets"] + params["kms_keys"] + params["sns_topics"]):
             if asked["policy_statements"] is not None and record["state"] == "owned":
                 record["policy_in_place"] = statements_in_place(

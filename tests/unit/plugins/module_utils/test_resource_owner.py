@@ -339,3 +339,96 @@ def test_a_rotation_read_failure_other_than_access_denied_is_passed_on():
     kms = FakeKms({"alias/ours": _key(1)}, {"arn:aws:kms:us-east-1:%s:key/1" % LOG: failure})
     with pytest.raises(ClientError):
         R.check_resources({"kms": kms}, LOG, kms_keys=[{"name": "alias/ours", "variable": "a", "settings": WANTED_KEY}])
+
+
+class FakeIam:
+    """Roles by name -> GetRole's Role; inline policies by (role, name) -> document or an error to raise."""
+
+    def __init__(self, roles, inline=None, error=None):
+        self.roles = roles
+        self.inline = inline or {}
+        self.error = error
+        self.policy_reads = []
+
+    def get_role(self, aws_retry=False, RoleName=None):
+        if self.error is not None:
+            raise self.error
+        if RoleName not in self.roles:
+            raise client_error("NoSuchEntity", "GetRole")
+        return {"Role": self.roles[RoleName]}
+
+    def get_role_policy(self, aws_retry=False, RoleName=None, PolicyName=None):
+        self.policy_reads.append((RoleName, PolicyName))
+        found = self.inline.get((RoleName, PolicyName))
+        if found is None:
+            raise client_error("NoSuchEntity", "GetRolePolicy")
+        if isinstance(found, Exception):
+            raise found
+        return {"PolicyDocument": found}
+
+
+TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::%s:root" % SQUATTER}}]}
+READ = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+WANTED_ROLE = {"name": "reader", "variable": "reader_role_name", "description": "reads logs",
+               "assume_role_policy_document": TRUST, "tags": {"managed-by": "radiant-onboarding"},
+               "inline_policies": {"read": READ}}
+
+
+OUR_TAGS = ({"Key": "managed-by", "Value": "radiant-onboarding"},)
+
+
+def _role(description="reads logs", trust=None, tags=OUR_TAGS):
+    return {"Arn": "arn:aws:iam::%s:role/reader" % LOG, "Description": description,
+            "AssumeRolePolicyDocument": TRUST if trust is None else trust, "Tags": list(tags)}
+
+
+def _role_in_place(role, inline=None, wanted=None):
+    iam = FakeIam({"reader": role} if role else {}, inline if inline is not None else {("reader", "read"): READ})
+    records, problems = R.check_resources({"iam": iam}, LOG, iam_roles=[wanted or WANTED_ROLE])
+    assert problems == []
+    return records[0], iam
+
+
+def test_a_role_whose_description_trust_tags_and_inline_policies_match_is_in_place():
+    # The trust policy as JSON text, its statement as a list of one, and another tag: still in place.
+    record, iam = _role_in_place(_role(trust='{"Version": "2012-10-17", "Statement": %s}' % (
+        '[{"Effect": "Allow", "Action": ["sts:AssumeRole"], "Principal": {"AWS": "arn:aws:iam::%s:root"}}]' % SQUATTER),
+        tags=({"Key": "managed-by", "Value": "radiant-onboarding"}, {"Key": "team", "Value": "sec"})))
+    assert record == {"type": "iam_role", "name": "reader", "variable": "reader_role_name", "state": R.OWNED,
+                      "owner": LOG, "arn": "arn:aws:iam::%s:role/reader" % LOG, "settings_in_place": True}
+    assert iam.policy_reads == [("reader", "read")]
+
+
+@pytest.mark.parametrize("role, inline", [
+    (_role(description="other"), None),
+    (_role(trust=dict(TRUST, Statement=[dict(TRUST["Statement"][0], Principal={"AWS": "*"})])), None),
+    (_role(tags=()), None),
+    (_role(tags=({"Key": "managed-by", "Value": "someone"},)), None),
+    (_role(), {}),
+    (_role(), {("reader", "read"): dict(READ, Statement=[dict(READ["Statement"][0], Action="s3:*")])}),
+])
+def test_a_role_is_not_in_place_when_anything_the_modules_set_differs(role, inline):
+    record, _iam = _role_in_place(role, inline)
+    assert record["state"] == R.OWNED and record["settings_in_place"] is False
+
+
+def test_a_missing_role_has_no_settings_and_its_policies_are_not_read():
+    record, iam = _role_in_place(None)
+    assert record["state"] == R.MISSING and "settings_in_place" not in record
+    assert iam.policy_reads == []
+
+
+def test_unset_settings_are_not_compared():
+    record, _iam = _role_in_place(_role(description="anything", tags=()), wanted={"name": "reader", "variable": "v"})
+    assert record["settings_in_place"] is True
+
+
+def test_an_inline_policy_the_caller_may_not_read_leaves_settings_unknown_and_other_errors_pass_on():
+    record, _iam = _role_in_place(_role(), {("reader", "read"): client_error("AccessDenied", "GetRolePolicy")})
+    assert record["settings_in_place"] is None
+    with pytest.raises(ClientError):
+        _role_in_place(_role(), {("reader", "read"): client_error("ServiceFailure", "GetRolePolicy")})
+    iam = FakeIam({}, error=client_error("AccessDenied", "GetRole"))
+    with pytest.raises(ClientError):
+        R.check_resources({"iam": iam}, LOG, iam_roles=[WANTED_ROLE])
