@@ -18,14 +18,15 @@ try:
 except ImportError:
     BotoCoreError = ClientError = Exception  # reported by AnsibleAWSModule / the plugin
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_calls import paginate
 from ansible_collections.radiant.aws_onboarding.plugins.module_utils.aws_errors import error_code
 
-# Parents read at the same time while walking the OU tree (Organizations throttles bursts;
+# Lists read at the same time while walking the OU tree (Organizations throttles bursts;
 # aws_calls.paginate retries each page when it does).
-WALK_WORKERS = 4
+WALK_WORKERS = 6
 
 MANAGEMENT_ONLY_HINT = (
     "run it with credentials of the organization's management account (the caller here is {caller})"
@@ -136,39 +137,62 @@ def organization_info(client, caller=None, service_access=False):
     return info
 
 
-def _read_parent(client, parent):
-    """Accounts and child OUs of one parent: ``parent`` is (id, path, OU ids from the root)."""
+def _parent_accounts(client, parent):
+    """The accounts directly under one parent: ``parent`` is (id, path, OU ids from the root)."""
     parent_id, parent_path, parent_ids = parent
     accounts = []
     for account in paginate(client, "list_accounts_for_parent", "Accounts", ParentId=parent_id):
         record = account_record(account, parent_id if parent_path else None, parent_path)
         record["ou_ids"] = list(parent_ids)
         accounts.append(record)
+    return accounts
+
+
+def _child_ous(client, parent):
+    """The OUs directly under one parent, with their paths."""
+    parent_id, parent_path, _parent_ids = parent
     ous = []
     for ou in paginate(client, "list_organizational_units_for_parent", "OrganizationalUnits", ParentId=parent_id):
         path = "{0}/{1}".format(parent_path, ou["Name"]) if parent_path else ou["Name"]
         ous.append({"id": ou["Id"], "arn": ou.get("Arn"), "name": ou["Name"], "path": path, "parent_id": parent_id})
-    return accounts, ous
+    return ous
 
 
 def walk_tree(client, root_id, workers=WALK_WORKERS):
     """(OUs, accounts) under ``root_id``; OUs sorted by path, accounts by id.
 
-    The tree is read level by level; the parents of one level are read concurrently (each
-    parent's pages stay sequential), which divides the wall time of a wide organization
-    without adding calls. Throttling is absorbed by the retrying paginator.
+    Each parent is read by one worker, its child OUs first: they are handed to other workers at once,
+    while the parent's accounts are still paging. The wall time is about the depth of the tree plus the
+    longest account list, not the sum of each level's longest, with the same calls. Throttling is
+    absorbed by the retrying paginator.
     """
     ous = []
     accounts = []
-    level = [(root_id, "", [])]
+    started = []
+    lock = threading.Lock()
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        while level:
-            next_level = []
-            for parent, (parent_accounts, child_ous) in zip(level, pool.map(lambda p: _read_parent(client, p), level)):
-                accounts.extend(parent_accounts)
-                ous.extend(child_ous)
-                next_level.extend((ou["id"], ou["path"], parent[2] + [ou["id"]]) for ou in child_ous)
-            level = next_level
+
+        def read(parent):
+            children = _child_ous(client, parent)
+            with lock:
+                ous.extend(children)
+                started.extend(pool.submit(read, (ou["id"], ou["path"], parent[2] + [ou["id"]])) for ou in children)
+            found = _parent_accounts(client, parent)
+            with lock:
+                accounts.extend(found)
+
+        started.append(pool.submit(read, (root_id, "", [])))
+        waited = 0
+        try:
+            # A parent's children are started before it ends: once every started read has ended, none is left.
+            while waited < len(started):
+                started[waited].result()
+                waited += 1
+        except BaseException:
+            with lock:
+                for future in started:  # a failed list ends the walk: what has not started never will
+                    future.cancel()
+            raise
     ous.sort(key=lambda ou: ou["path"])
     accounts.sort(key=lambda account: account["id"])
     return ous, accounts

@@ -219,7 +219,7 @@ def account_state(account):
 def accounts_under(organizations_client, ou_ids):
     """Every account beneath the given roots/OUs, nested OUs included: {account id: state}.
 
-    Each root or OU is read with organizations.walk_tree (the tree level by level, the OUs of a level at once),
+    Each root or OU is read with organizations.walk_tree (each OU's children and accounts as soon as it is known),
     roots first; an OU beneath one already read is not read again."""
     accounts = {}
     walked = set()

@@ -119,3 +119,40 @@ def test_plan_delegated_admin(current, state, replace, expected):
 def test_plan_delegated_admin_refuses_another_admin():
     with pytest.raises(O.OrganizationsError, match="222222222222 already delegated administrator for svc"):
         O.plan_delegated_admin(["222222222222"], "111111111111", "present", False, "svc")
+
+
+def test_walk_reads_deeper_ous_while_a_parents_accounts_are_still_paging():
+    # The root's accounts wait (up to 5 s) until B, two levels down, has been asked for its OUs: a walk that
+    # finishes a level before starting the next never asks, and the root's list then fails.
+    import threading
+
+    client = FakeOrganizations({"r-1": 30, "ou-a": 2, "ou-b": 3, "ou-c": 1})
+    grandchild_asked = threading.Event()
+    plain = client.data["list_accounts_for_parent"], client.data["list_organizational_units_for_parent"]
+
+    def accounts(params):
+        if params["ParentId"] == "r-1" and not grandchild_asked.wait(5):
+            raise AssertionError("the walk waited for the root's accounts before reading deeper OUs")
+        return plain[0](params)
+
+    def child_ous(params):
+        if params["ParentId"] == "ou-b":
+            grandchild_asked.set()
+        return plain[1](params)
+
+    client.data.update(list_accounts_for_parent=accounts, list_organizational_units_for_parent=child_ous)
+    ous, found = O.walk_tree(client, "r-1")
+    assert [ou["path"] for ou in ous] == ["A", "A/B", "C"]
+    assert len(found) == 36
+    assert len(client.calls) == 4 + (2 + 1 + 1 + 1)
+
+
+def test_a_failed_list_ends_the_walk_with_its_error():
+    client = FakeOrganizations({"r-1": 1, "ou-a": 2, "ou-b": 3, "ou-c": 1})
+
+    def refused(params):
+        raise client_error("AccessDeniedException", "ListOrganizationalUnitsForParent")
+
+    client.data["list_organizational_units_for_parent"] = refused
+    with pytest.raises(ClientError):
+        O.walk_tree(client, "r-1")

@@ -38,9 +38,10 @@ def instance(account, status="CURRENT"):
 
 def expect_organization(organizations):
     accounts = [{"Id": account, "State": "ACTIVE"} for account in MEMBERS]
-    organizations.add_response("list_accounts_for_parent", {"Accounts": accounts}, {"ParentId": "ou-a"})
+    # walk_tree reads a parent's child OUs before its accounts.
     organizations.add_response("list_organizational_units_for_parent", {"OrganizationalUnits": []},
                                {"ParentId": "ou-a"})
+    organizations.add_response("list_accounts_for_parent", {"Accounts": accounts}, {"ParentId": "ou-a"})
     organizations.add_response("describe_organization",
                                {"Organization": {"Id": "o-abc", "MasterAccountId": MANAGEMENT}})
 
