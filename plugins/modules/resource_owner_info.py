@@ -314,8 +314,8 @@ from ansible_collections.radiant.aws_onboarding.plugins.module_utils.resource_ow
     check_resources,
 )
 
-_RESOURCE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True),
-                 policy_statements=dict(type="list", elements="dict"))
+_NAMED = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True))
+_RESOURCE = dict(_NAMED, policy_statements=dict(type="list", elements="dict"))
 _BUCKET = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], choices=sorted(BUCKET_FACTS)))
 _KEY = dict(_RESOURCE, settings=dict(type="dict", options=dict(
     description=dict(type="str"), enabled=dict(type="bool", default=True), enable_key_rotation=dict(type="bool"))))
@@ -323,9 +323,8 @@ _TOPIC = dict(_RESOURCE, facts=dict(type="list", elements="str", default=[], cho
               tags=dict(type="dict"))
 
 
-_ROLE = dict(name=dict(type="str", required=True), variable=dict(type="str", required=True),
-             description=dict(type="str"), assume_role_policy_document=dict(type="json"), tags=dict(type="dict"),
-             inline_policies=dict(type="dict"))
+_ROLE = dict(_NAMED, description=dict(type="str"), assume_role_policy_document=dict(type="json"),
+             tags=dict(type="dict"), inline_policies=dict(type="dict"))
 
 
 _SERVICES = {"s3_bucket": "s3", "kms_key": "kms", "sns_topic": "sns"}
